@@ -1,0 +1,263 @@
+package io.github.kubecontroller.emulator;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+import io.github.kubecontroller.emulator.http.ApiServer;
+import io.github.kubecontroller.emulator.resource.ResourceCatalog;
+import io.github.kubecontroller.emulator.rest.ResourceOperations;
+import io.github.kubecontroller.emulator.store.ObjectStore;
+
+/**
+ * An in-process Kubernetes API server that behaves like kube-apiserver 1.32 for the resources controllers use:
+ * start it, point a client (client-java, fabric8, kubectl) at {@link #baseUrl()} or at the kubeconfig from
+ * {@link #writeKubeconfig(Path)}, and stop it when done.
+ *
+ * <pre>{@code
+ * try (KubeApiEmulator emulator = KubeApiEmulator.builder().build().start()) {
+ *     ApiClient client = emulator.apiClient();
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>
+ * Everything is kept in memory. History for resuming watches is bounded (5 minutes or 100,000 events by default);
+ * {@link #compactHistory()} drops it at once so that clients meet 410 Expired on demand.
+ */
+public final class KubeApiEmulator implements AutoCloseable {
+
+	private final Builder settings;
+
+	private final ObjectStore store;
+
+	private final ResourceCatalog catalog;
+
+	private final ResourceOperations operations;
+
+	private volatile ApiServer server;
+
+	private KubeApiEmulator(Builder settings) {
+		this.settings = settings;
+		this.store = new ObjectStore(settings.clock, settings.historyWindow, settings.historyMaxEvents);
+		this.catalog = new ResourceCatalog();
+		this.operations = new ResourceOperations(this.store, this.catalog, settings.clock);
+		this.operations.bootstrap();
+	}
+
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/** Starts listening; returns this emulator. */
+	public synchronized KubeApiEmulator start() {
+		if (this.server != null) {
+			throw new IllegalStateException("already started on " + baseUrl());
+		}
+		ApiServer started = new ApiServer(new InetSocketAddress(this.settings.host, this.settings.port), this.catalog,
+				this.operations, this.settings.bookmarkInterval, this.settings.defaultWatchTimeout,
+				this.settings.watchCapacity);
+		started.start();
+		this.server = started;
+		return this;
+	}
+
+	/** Stops listening and ends every open watch. The stored data is kept. */
+	public synchronized void stop() {
+		if (this.server != null) {
+			this.store.closeAllWatches();
+			this.server.stop();
+			this.server = null;
+		}
+	}
+
+	@Override
+	public void close() {
+		stop();
+	}
+
+	/** The port listened on (an ephemeral one unless a port was given). */
+	public int port() {
+		return running().port();
+	}
+
+	/** For example {@code http://127.0.0.1:43121}. */
+	public String baseUrl() {
+		return "http://" + this.settings.host + ":" + port();
+	}
+
+	/**
+	 * Writes a kubeconfig whose current context points at this emulator, usable as is by kubectl and client
+	 * libraries.
+	 * @return {@code file}
+	 */
+	public Path writeKubeconfig(Path file) {
+		String kubeconfig = """
+				apiVersion: v1
+				kind: Config
+				clusters:
+				- name: kube-api-emulator
+				  cluster:
+				    server: %s
+				contexts:
+				- name: kube-api-emulator
+				  context:
+				    cluster: kube-api-emulator
+				    namespace: default
+				    user: kube-api-emulator
+				current-context: kube-api-emulator
+				users:
+				- name: kube-api-emulator
+				  user: {}
+				preferences: {}
+				""".formatted(baseUrl());
+		try {
+			Path absolute = file.toAbsolutePath();
+			if (absolute.getParent() != null) {
+				Files.createDirectories(absolute.getParent());
+			}
+			Path temporary = Files.createTempFile(absolute.getParent(), ".kubeconfig", ".tmp");
+			Files.writeString(temporary, kubeconfig, StandardCharsets.UTF_8);
+			Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+			return file;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot write kubeconfig " + file, ex);
+		}
+	}
+
+	/**
+	 * A client-java {@code ApiClient} for this emulator, with no read timeout so that watches can idle. Needs
+	 * {@code io.kubernetes:client-java} on the classpath.
+	 */
+	public io.kubernetes.client.openapi.ApiClient apiClient() {
+		return ClientJava.apiClient(baseUrl());
+	}
+
+	/**
+	 * Drops the whole change history now, as an etcd compaction does: watches and exact lists from any earlier
+	 * resourceVersion, and continue tokens issued before, are answered with 410 Expired.
+	 */
+	public void compactHistory() {
+		this.store.compact();
+	}
+
+	/** The cluster-wide resourceVersion of the latest write. */
+	public long resourceVersion() {
+		return this.store.revision();
+	}
+
+	/** How many watches are open right now. */
+	public int openWatches() {
+		return this.store.openWatches();
+	}
+
+	private ApiServer running() {
+		ApiServer current = this.server;
+		if (current == null) {
+			throw new IllegalStateException("the emulator is not running; call start() first");
+		}
+		return current;
+	}
+
+	/** Settings of an emulator; every one has a default. */
+	public static final class Builder {
+
+		private String host = "127.0.0.1";
+
+		private int port = 0;
+
+		private Duration historyWindow = Duration.ofMinutes(5);
+
+		private int historyMaxEvents = 100_000;
+
+		private Duration bookmarkInterval = Duration.ofSeconds(60);
+
+		private Duration defaultWatchTimeout = Duration.ofMinutes(30);
+
+		private int watchCapacity = 100_000;
+
+		private Clock clock = Clock.systemUTC();
+
+		private Builder() {
+		}
+
+		/** The address to listen on; {@code 127.0.0.1} by default. */
+		public Builder host(String host) {
+			this.host = Objects.requireNonNull(host, "host");
+			return this;
+		}
+
+		/** The port; {@code 0} (the default) picks a free one. */
+		public Builder port(int port) {
+			if (port < 0 || port > 65535) {
+				throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
+			}
+			this.port = port;
+			return this;
+		}
+
+		/** How long changes stay resumable; 5 minutes by default, as etcd's default compaction. */
+		public Builder historyWindow(Duration window) {
+			this.historyWindow = positive(window, "historyWindow");
+			return this;
+		}
+
+		/** How many changes are kept at most; 100,000 by default. */
+		public Builder historyMaxEvents(int events) {
+			if (events < 1) {
+				throw new IllegalArgumentException("historyMaxEvents must be at least 1, was " + events);
+			}
+			this.historyMaxEvents = events;
+			return this;
+		}
+
+		/** How often watches that allow bookmarks get one; 60 s by default, as kube-apiserver. */
+		public Builder bookmarkInterval(Duration interval) {
+			this.bookmarkInterval = positive(interval, "bookmarkInterval");
+			return this;
+		}
+
+		/**
+		 * The base of the timeout of watches that send no {@code timeoutSeconds}: each gets a random timeout between
+		 * it and twice it. 30 minutes by default, as kube-apiserver's {@code --min-request-timeout}.
+		 */
+		public Builder defaultWatchTimeout(Duration timeout) {
+			this.defaultWatchTimeout = positive(timeout, "defaultWatchTimeout");
+			return this;
+		}
+
+		/** How many undelivered events a watch may have before the emulator ends it; 100,000 by default. */
+		public Builder watchCapacity(int events) {
+			if (events < 1) {
+				throw new IllegalArgumentException("watchCapacity must be at least 1, was " + events);
+			}
+			this.watchCapacity = events;
+			return this;
+		}
+
+		/** The clock for timestamps and history age. */
+		public Builder clock(Clock clock) {
+			this.clock = Objects.requireNonNull(clock, "clock");
+			return this;
+		}
+
+		public KubeApiEmulator build() {
+			return new KubeApiEmulator(this);
+		}
+
+		private static Duration positive(Duration value, String name) {
+			if (value == null || value.isNegative() || value.isZero()) {
+				throw new IllegalArgumentException(name + " must be a positive duration, was " + value);
+			}
+			return value;
+		}
+	}
+}

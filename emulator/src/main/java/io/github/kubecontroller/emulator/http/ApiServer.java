@@ -1,0 +1,69 @@
+package io.github.kubecontroller.emulator.http;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.sun.net.httpserver.HttpServer;
+
+import io.github.kubecontroller.emulator.resource.ResourceCatalog;
+import io.github.kubecontroller.emulator.rest.ResourceOperations;
+
+/**
+ * The HTTP listener: plain HTTP/1.1 on one address, one thread per request (watches hold theirs for their lifetime).
+ */
+public final class ApiServer {
+
+	private final HttpServer server;
+
+	private final ExecutorService executor;
+
+	public ApiServer(InetSocketAddress address, ResourceCatalog catalog, ResourceOperations operations,
+			Duration bookmarkInterval, Duration defaultWatchTimeout, int watchCapacity) {
+		try {
+			this.server = HttpServer.create(address, 1024);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot listen on " + address, ex);
+		}
+		this.executor = Executors.newCachedThreadPool(new DaemonThreads());
+		this.server.setExecutor(this.executor);
+		this.server.createContext("/", new ApiHandler(catalog, operations,
+				new WatchStream(bookmarkInterval, defaultWatchTimeout), this::hostAndPort, watchCapacity));
+	}
+
+	public void start() {
+		this.server.start();
+	}
+
+	public int port() {
+		return this.server.getAddress().getPort();
+	}
+
+	public String hostAndPort() {
+		return this.server.getAddress().getHostString() + ":" + port();
+	}
+
+	/** Stops listening and ends every request in progress. */
+	public void stop() {
+		this.server.stop(0);
+		this.executor.shutdownNow();
+	}
+
+	private static final class DaemonThreads implements ThreadFactory {
+
+		private final AtomicInteger count = new AtomicInteger();
+
+		@Override
+		public Thread newThread(Runnable task) {
+			Thread thread = new Thread(task, "kube-api-emulator-http-" + this.count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		}
+	}
+}

@@ -1,0 +1,141 @@
+package io.github.kubecontroller.emulator.http;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+
+import io.github.kubecontroller.emulator.resource.ResourceType;
+import io.github.kubecontroller.emulator.rest.Json;
+import io.github.kubecontroller.emulator.rest.ListOptions;
+import io.github.kubecontroller.emulator.rest.ObjectCodec;
+import io.github.kubecontroller.emulator.store.Subscription;
+import io.github.kubecontroller.emulator.store.Subscription.Delivery;
+
+/**
+ * Serves one watch: newline-delimited JSON events over a chunked 200 response (rule F1), bookmarks when asked for
+ * (F9, G3), a clean end at the timeout (F8), and an ERROR event for an expired start (F5).
+ */
+final class WatchStream {
+
+	/** How many queued events are written before a flush. */
+	private static final int MAX_BATCH = 512;
+
+	private final Duration bookmarkInterval;
+
+	private final Duration defaultTimeout;
+
+	WatchStream(Duration bookmarkInterval, Duration defaultTimeout) {
+		this.bookmarkInterval = bookmarkInterval;
+		this.defaultTimeout = defaultTimeout;
+	}
+
+	void serve(HttpExchange exchange, ResourceType type, ListOptions options, Subscription subscription,
+			boolean initialEventsEnd) throws IOException {
+		exchange.getResponseHeaders().set("Content-Type", Responses.JSON);
+		exchange.sendResponseHeaders(200, 0);
+		long timeoutNanos = (options.timeoutSeconds() != null) ? TimeUnit.SECONDS.toNanos(options.timeoutSeconds())
+				: randomDefaultTimeout();
+		long deadline = System.nanoTime() + timeoutNanos;
+		long nextBookmark = System.nanoTime() + this.bookmarkInterval.toNanos();
+		try (subscription; OutputStream out = exchange.getResponseBody()) {
+			out.flush();
+			while (true) {
+				long now = System.nanoTime();
+				if (now >= deadline) {
+					return;
+				}
+				long wait = Math.min(deadline - now,
+						options.allowWatchBookmarks() ? Math.max(0, nextBookmark - now) : Long.MAX_VALUE);
+				Delivery delivery = subscription.next(wait, TimeUnit.NANOSECONDS);
+				if (delivery == null) {
+					if (subscription.isClosed()) {
+						return;
+					}
+					if (options.allowWatchBookmarks() && System.nanoTime() >= nextBookmark) {
+						write(out, bookmark(type, subscription.bookmarkRevision(), false));
+						out.flush();
+						nextBookmark = System.nanoTime() + this.bookmarkInterval.toNanos();
+					}
+					continue;
+				}
+				int batch = 0;
+				while (delivery != null) {
+					writeDelivery(out, type, delivery, initialEventsEnd);
+					if (++batch >= MAX_BATCH) {
+						break;
+					}
+					delivery = subscription.next(0, TimeUnit.NANOSECONDS);
+				}
+				out.flush();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (IOException ex) {
+			// The client went away; the subscription is closed by try-with-resources.
+		}
+	}
+
+	/** A 200 response holding a single ERROR event, for a watch that cannot start (rule F5). */
+	static void error(HttpExchange exchange, ObjectNode status) throws IOException {
+		exchange.getResponseHeaders().set("Content-Type", Responses.JSON);
+		exchange.sendResponseHeaders(200, 0);
+		try (OutputStream out = exchange.getResponseBody()) {
+			ObjectNode event = Json.object();
+			event.put("type", "ERROR");
+			event.set("object", status);
+			out.write(Json.write(event));
+			out.write('\n');
+		}
+	}
+
+	private void writeDelivery(OutputStream out, ResourceType type, Delivery delivery, boolean initialEventsEnd)
+			throws IOException {
+		if (delivery.type() == Delivery.Type.INITIAL_EVENTS_END) {
+			if (initialEventsEnd) {
+				write(out, bookmark(type, delivery.revision(), true));
+			}
+			return;
+		}
+		out.write(("{\"type\":\"" + delivery.type().name() + "\",\"object\":").getBytes(StandardCharsets.UTF_8));
+		out.write(ObjectCodec.whole(delivery.object(), type, delivery.revision()));
+		out.write('}');
+		out.write('\n');
+	}
+
+	private static void write(OutputStream out, ObjectNode event) throws IOException {
+		out.write(Json.write(event));
+		out.write('\n');
+	}
+
+	/** An empty object of the watched kind carrying only a revision (rules F9, G3). */
+	private static ObjectNode bookmark(ResourceType type, long revision, boolean initialEventsEnd) {
+		ObjectNode event = Json.object();
+		event.put("type", "BOOKMARK");
+		ObjectNode object = event.putObject("object");
+		object.put("kind", type.kind());
+		object.put("apiVersion", type.apiVersion());
+		ObjectNode metadata = object.putObject("metadata");
+		metadata.put("resourceVersion", Long.toString(revision));
+		if (!type.isCustom()) {
+			metadata.putNull("creationTimestamp");
+		}
+		if (initialEventsEnd) {
+			metadata.putObject("annotations").put("k8s.io/initial-events-end", "true");
+		}
+		return event;
+	}
+
+	/** Without timeoutSeconds the server picks a random timeout in [T, 2T) (rule F8). */
+	private long randomDefaultTimeout() {
+		long base = this.defaultTimeout.toNanos();
+		return base + ThreadLocalRandom.current().nextLong(Math.max(1, base));
+	}
+}

@@ -1,0 +1,780 @@
+package io.github.kubecontroller.emulator.rest;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.github.kubecontroller.emulator.patch.JsonMergePatch;
+import io.github.kubecontroller.emulator.patch.JsonPatch;
+import io.github.kubecontroller.emulator.patch.PatchException;
+import io.github.kubecontroller.emulator.patch.PatchSchema;
+import io.github.kubecontroller.emulator.patch.StrategicMergePatch;
+import io.github.kubecontroller.emulator.resource.ResourceCatalog;
+import io.github.kubecontroller.emulator.resource.ResourceType;
+import io.github.kubecontroller.emulator.rest.StatusException.Cause;
+import io.github.kubecontroller.emulator.store.ObjectStore;
+import io.github.kubecontroller.emulator.store.ObjectStore.ListPage;
+import io.github.kubecontroller.emulator.store.ObjectStore.ListQuery;
+import io.github.kubecontroller.emulator.store.ObjectStore.Transaction;
+import io.github.kubecontroller.emulator.store.ResourceVersionExpiredException;
+import io.github.kubecontroller.emulator.store.StoredObject;
+import io.github.kubecontroller.emulator.store.Subscription;
+
+/**
+ * The REST semantics of kube-apiserver's generic registry over the object store: create, read, list, watch, update,
+ * patch and delete with metadata rules, generation, status subresources, finalizers and no-op detection. Rule ids
+ * refer to the emulator's behaviour spec.
+ */
+public final class ResourceOperations {
+
+	/** Media types a built-in accepts for PATCH, in the order error messages list them. */
+	public static final List<String> BUILT_IN_PATCH_TYPES = List.of("application/json-patch+json",
+			"application/merge-patch+json", "application/strategic-merge-patch+json", "application/apply-patch+yaml");
+
+	/** Media types a custom resource accepts for PATCH (rule C8). */
+	public static final List<String> CUSTOM_PATCH_TYPES = List.of("application/json-patch+json",
+			"application/merge-patch+json", "application/apply-patch+yaml");
+
+	private static final String GENERATE_NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+
+	private static final Duration TOO_LARGE_RV_WAIT = Duration.ofSeconds(3);
+
+	private final ObjectStore store;
+
+	private final ResourceCatalog catalog;
+
+	private final Clock clock;
+
+	private final Lifecycles lifecycles;
+
+	private final SecureRandom random = new SecureRandom();
+
+	public ResourceOperations(ObjectStore store, ResourceCatalog catalog, Clock clock) {
+		this.store = store;
+		this.catalog = catalog;
+		this.clock = clock;
+		this.lifecycles = new Lifecycles(this, store, catalog);
+	}
+
+	ObjectStore store() {
+		return this.store;
+	}
+
+	/** Creates the namespaces every cluster starts with. */
+	public void bootstrap() {
+		ResourceType namespaces = this.catalog.find("", "v1", "namespaces").orElseThrow();
+		for (String name : List.of("default", "kube-system")) {
+			if (this.store.get(namespaces.storage(), StoredObject.key("", name)) == null) {
+				ObjectNode namespace = Json.object();
+				namespace.put("apiVersion", "v1").put("kind", "Namespace").putObject("metadata").put("name", name);
+				create(namespaces, null, namespace, new WriteOptions(null, null, false, ""));
+			}
+		}
+	}
+
+	// ---------------------------------------------------------------- reads
+
+	public StoredObject get(ResourceType type, String namespace, String name) {
+		StoredObject object = this.store.get(type.storage(), StoredObject.key(nullToEmpty(namespace), name));
+		if (object == null) {
+			throw StatusException.notFound(type, name);
+		}
+		return object;
+	}
+
+	/** One page of a list, at the revision the options ask for (rules E1–E10). */
+	public ListPage list(ResourceType type, String namespace, ListOptions options) {
+		Predicate<StoredObject> filter = filter(type, options);
+		boolean selectors = !options.labels().isEmpty() || !options.fields().isEmpty();
+		ListOptions.ContinueToken token = options.continueToken();
+		if (token != null) {
+			long at = (token.revision() < 0) ? 0 : token.revision();
+			try {
+				return read(type, new ListQuery(namespace, filter, at, token.afterKey(), limit(options), !selectors));
+			}
+			catch (ResourceVersionExpiredException ex) {
+				throw StatusException.expiredContinue(new ListOptions.ContinueToken(-1, token.afterKey()).encode());
+			}
+		}
+		String rv = options.resourceVersion();
+		if (rv.isEmpty()) {
+			return readLatest(type, new ListQuery(namespace, filter, 0, null, limit(options), !selectors));
+		}
+		long requested = options.revision();
+		if (requested == 0) {
+			// RV "0": any state will do, and the limit is ignored (rule E2).
+			return readLatest(type, new ListQuery(namespace, filter, 0, null, 0, false));
+		}
+		awaitRevision(requested);
+		boolean exact = options.resourceVersionMatch().equals("Exact")
+				|| (options.resourceVersionMatch().isEmpty() && options.limit() > 0);
+		if (!exact) {
+			return readLatest(type, new ListQuery(namespace, filter, 0, null, limit(options), !selectors));
+		}
+		try {
+			return read(type, new ListQuery(namespace, filter, requested, null, limit(options), !selectors));
+		}
+		catch (ResourceVersionExpiredException ex) {
+			throw StatusException.expired("The resourceVersion for the provided list is too old.");
+		}
+	}
+
+	/**
+	 * Opens a watch (rules F2–F5, G1–G4). An expired start revision is reported as the exception, which the caller
+	 * sends as an ERROR event inside a 200 response.
+	 */
+	public Subscription watch(ResourceType type, String namespace, ListOptions options, int capacity)
+			throws ResourceVersionExpiredException {
+		Predicate<StoredObject> filter = filter(type, options);
+		String rv = options.resourceVersion();
+		boolean initialEvents;
+		long from;
+		if (options.sendInitialEvents() != null) {
+			initialEvents = options.sendInitialEvents();
+			if (initialEvents && !rv.isEmpty()) {
+				awaitRevision(options.revision());
+			}
+			from = (initialEvents || rv.isEmpty() || rv.equals("0")) ? this.store.revision() : options.revision();
+		}
+		else if (rv.isEmpty() || rv.equals("0")) {
+			initialEvents = true;
+			from = 0;
+		}
+		else {
+			initialEvents = false;
+			from = options.revision();
+		}
+		return this.store.watch(type.storage(), namespace, from, initialEvents, filter, capacity);
+	}
+
+	/** Whether a watch with these options gets the annotated initial-events-end bookmark (rules F2, G3). */
+	public static boolean sendsInitialEventsEnd(ListOptions options) {
+		if (!options.allowWatchBookmarks()) {
+			return false;
+		}
+		if (options.sendInitialEvents() != null) {
+			return options.sendInitialEvents();
+		}
+		return options.resourceVersion().isEmpty();
+	}
+
+	private ListPage readLatest(ResourceType type, ListQuery query) {
+		try {
+			return read(type, query);
+		}
+		catch (ResourceVersionExpiredException ex) {
+			throw new IllegalStateException("the latest revision cannot be expired", ex);
+		}
+	}
+
+	private ListPage read(ResourceType type, ListQuery query) throws ResourceVersionExpiredException {
+		return this.store.list(type.storage(), query);
+	}
+
+	private static int limit(ListOptions options) {
+		return (int) Math.min(Math.max(options.limit(), 0), Integer.MAX_VALUE);
+	}
+
+	/** Waits up to 3 s for a revision from the future, then answers 504 (rule E4). */
+	private void awaitRevision(long requested) {
+		try {
+			if (!this.store.awaitRevision(requested, TOO_LARGE_RV_WAIT)) {
+				throw StatusException.timeout(
+						"Timeout: Too large resource version: " + requested + ", current: " + this.store.revision(),
+						List.of(new Cause("ResourceVersionTooLarge", "Too large resource version", null)), 1);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw StatusException.internal("interrupted");
+		}
+	}
+
+	private Predicate<StoredObject> filter(ResourceType type, ListOptions options) {
+		ResourceType storageType = storageType(type);
+		for (String field : options.fields().fields()) {
+			if (!field.equals("metadata.name") && !field.equals("metadata.namespace")
+					&& !storageType.rules().selectableFields().containsKey(field)) {
+				if (storageType.isCustom() || storageType.rules().selectableFields().isEmpty()) {
+					throw StatusException.badRequest(StatusException.quote(field)
+							+ " is not a known field selector: only \"metadata.name\", \"metadata.namespace\"");
+				}
+				throw StatusException.badRequest("field label not supported: " + field);
+			}
+		}
+		if (options.labels().isEmpty() && options.fields().isEmpty()) {
+			return (object) -> true;
+		}
+		return (object) -> options.labels().matches(object.labels()) && options.fields().matches(object::field);
+	}
+
+	// ---------------------------------------------------------------- create
+
+	/** POST (rule H1). */
+	public Written create(ResourceType type, String namespace, ObjectNode object, WriteOptions options) {
+		checkIdentity(type, namespace, null, object);
+		ObjectNode metadata = metadata(object);
+		String name = ObjectCodec.text(metadata, "name");
+		String generateName = ObjectCodec.text(metadata, "generateName");
+		if (name.isEmpty() && generateName.isEmpty()) {
+			throw StatusException.invalid(type, "",
+					List.of(Cause.required("metadata.name", "name or generateName is required")));
+		}
+		if (!ObjectCodec.text(metadata, "resourceVersion").isEmpty()) {
+			throw StatusException.badRequest("resourceVersion should not be set on objects to be created");
+		}
+		prepareForCreate(type, object);
+		return this.store.write((tx) -> {
+			checkNamespaceAcceptsNewObjects(type, nullToEmpty(namespace), tx);
+			String finalName = name;
+			if (finalName.isEmpty()) {
+				finalName = generateName(generateName, type, namespace, tx);
+			}
+			metadata.put("name", finalName);
+			this.lifecycles.checkCreateAllowed(type, tx);
+			Defaults.forCreate(type, object, now());
+			validate(type, object);
+			if (tx.get(type.storage(), StoredObject.key(nullToEmpty(namespace), finalName)) != null) {
+				throw StatusException.alreadyExists(type, finalName);
+			}
+			if (options.dryRun()) {
+				metadata.put("resourceVersion", "");
+				return new Written(201, null, object);
+			}
+			StoredObject stored = persist(tx, type, object);
+			this.lifecycles.afterWrite(type, stored, tx);
+			return new Written(201, stored, null);
+		});
+	}
+
+	private void prepareForCreate(ResourceType type, ObjectNode object) {
+		ObjectNode metadata = metadata(object);
+		metadata.put("uid", UUID.randomUUID().toString());
+		metadata.put("creationTimestamp", now());
+		metadata.remove(List.of("deletionTimestamp", "deletionGracePeriodSeconds", "selfLink", "generation"));
+		if (type.rules().generation() || type.isCustom()) {
+			metadata.put("generation", 1);
+		}
+		if (type.statusSubresource()) {
+			object.remove("status");
+		}
+	}
+
+	private String generateName(String prefix, ResourceType type, String namespace, Transaction tx) {
+		String base = (prefix.length() > 58) ? prefix.substring(0, 58) : prefix;
+		for (int attempt = 0; attempt < 8; attempt++) {
+			StringBuilder name = new StringBuilder(base);
+			for (int i = 0; i < 5; i++) {
+				name.append(GENERATE_NAME_ALPHABET.charAt(this.random.nextInt(GENERATE_NAME_ALPHABET.length())));
+			}
+			if (tx.get(type.storage(), StoredObject.key(nullToEmpty(namespace), name.toString())) == null) {
+				return name.toString();
+			}
+		}
+		StatusException exists = StatusException.alreadyExists(type, base);
+		throw new StatusException(409, "AlreadyExists",
+				exists.getMessage() + ", the server was not able to generate a unique name for the object",
+				new StatusException.Details(base, type.group(), type.plural(), null, List.of(), 1));
+	}
+
+	private void checkNamespaceAcceptsNewObjects(ResourceType type, String namespace, Transaction tx) {
+		if (!type.namespaced()) {
+			return;
+		}
+		StoredObject ns = tx.get("namespaces", StoredObject.key("", namespace));
+		if (ns == null) {
+			throw StatusException.notFound("", "namespaces", namespace);
+		}
+		if (ObjectCodec.decode(ns).path("metadata").has("deletionTimestamp")) {
+			throw StatusException.forbidden(
+					type.qualifiedResource() + " is forbidden: unable to create new content in namespace " + namespace
+							+ " because it is being terminated",
+					StatusException.Details.of(null, type.group(), type.plural()));
+		}
+	}
+
+	// ---------------------------------------------------------------- update
+
+	/** PUT (rules H3, H4, C7, C9, K4, K5). */
+	public Written update(ResourceType type, String namespace, String name, String subresource, ObjectNode object,
+			WriteOptions options) {
+		checkIdentity(type, namespace, name, object);
+		String rv = ObjectCodec.text(metadata(object), "resourceVersion");
+		if (!rv.isEmpty()) {
+			ListOptions.parseRevision(rv);
+		}
+		return this.store.write((tx) -> {
+			StoredObject current = tx.get(type.storage(), StoredObject.key(nullToEmpty(namespace), name));
+			if (current == null) {
+				if (type.rules().createOnUpdate() && subresource == null) {
+					metadata(object).remove("resourceVersion");
+					prepareForCreate(type, object);
+					checkNamespaceAcceptsNewObjects(type, nullToEmpty(namespace), tx);
+					Defaults.forCreate(type, object, now());
+					validate(type, object);
+					StoredObject stored = persist(tx, type, object);
+					return new Written(201, stored, null);
+				}
+				throw StatusException.notFound(type, name);
+			}
+			if (rv.isEmpty()) {
+				if (!type.rules().unconditionalUpdate()) {
+					throw StatusException.invalid(type.qualifiedResource(), type.group(), type.plural(), name,
+							List.of(Cause.invalid("metadata.resourceVersion", "0x0", "must be specified for an update")));
+				}
+			}
+			else if (Long.parseLong(rv) != current.resourceVersion()) {
+				throw StatusException.optimisticConflict(type, name);
+			}
+			return commitUpdate(tx, type, subresource, current, object, options);
+		});
+	}
+
+	/**
+	 * Validates and stores a new state of an existing object: the common tail of PUT and PATCH.
+	 */
+	private Written commitUpdate(Transaction tx, ResourceType type, String subresource, StoredObject current,
+			ObjectNode proposed, WriteOptions options) {
+		ObjectNode old = ObjectCodec.present(current, type, current.resourceVersion());
+		ObjectNode updated = "status".equals(subresource) ? statusOnly(old, proposed) : proposed;
+		ObjectNode metadata = metadata(updated);
+		ObjectNode oldMetadata = (ObjectNode) old.get("metadata");
+		List<Cause> causes = new ArrayList<>();
+		String uid = ObjectCodec.text(metadata, "uid");
+		if (!uid.isEmpty() && !uid.equals(ObjectCodec.text(oldMetadata, "uid"))) {
+			causes.add(Cause.invalid("metadata.uid", StatusException.quote(uid), "field is immutable"));
+		}
+		if (oldMetadata.has("deletionTimestamp") || !metadata.has("deletionTimestamp")) {
+			copy(oldMetadata, metadata, "deletionTimestamp");
+		}
+		else {
+			causes.add(Cause.invalid("metadata.deletionTimestamp", StatusException.quote(metadata.get("deletionTimestamp").asText()), "field is immutable"));
+		}
+		for (String field : List.of("uid", "creationTimestamp", "deletionGracePeriodSeconds", "generation")) {
+			copy(oldMetadata, metadata, field);
+		}
+		metadata.remove("selfLink");
+		metadata.put("resourceVersion", ObjectCodec.text(oldMetadata, "resourceVersion"));
+		if (type.statusSubresource() && subresource == null) {
+			copy(old, updated, "status");
+		}
+		if (oldMetadata.has("deletionTimestamp")) {
+			Set<String> added = new LinkedHashSet<>();
+			metadata.path("finalizers").forEach((f) -> added.add(f.asText()));
+			oldMetadata.path("finalizers").forEach((f) -> added.remove(f.asText()));
+			if (!added.isEmpty()) {
+				ArrayNode list = Json.MAPPER.createArrayNode();
+				added.forEach(list::add);
+				causes.add(Cause.forbidden("metadata.finalizers",
+						"no new finalizers can be added if the object is being deleted, found new finalizers []string{"
+								+ ObjectRules.quotedList(list) + "}"));
+			}
+		}
+		if (!causes.isEmpty()) {
+			throw StatusException.invalid(type, current.name(), causes);
+		}
+		Defaults.forUpdate(type, old, updated, now());
+		validate(type, updated);
+		this.lifecycles.validateUpdate(type, old, updated);
+		if ((type.rules().generation() || type.isCustom()) && subresource == null
+				&& specChanged(type, old, updated)) {
+			metadata.put("generation", oldMetadata.path("generation").asLong(0) + 1);
+		}
+		if (updated.equals(old)) {
+			// A no-op write is not persisted: no new revision, no event (rule F11).
+			return new Written(200, current, null);
+		}
+		if (options.dryRun()) {
+			return new Written(200, null, updated);
+		}
+		if (metadata.has("deletionTimestamp") && !hasFinalizers(type, updated)) {
+			// The last finalizer is gone: the object goes now (rule K4).
+			StoredObject last = deleteNow(tx, type, updated);
+			return new Written(200, last, null);
+		}
+		StoredObject stored = persist(tx, type, updated);
+		this.lifecycles.afterWrite(type, stored, tx);
+		return new Written(200, stored, null);
+	}
+
+	/** The status subresource takes only {@code status} from the request (rule C7). */
+	private static ObjectNode statusOnly(ObjectNode old, ObjectNode proposed) {
+		ObjectNode result = old.deepCopy();
+		copy(proposed, result, "status");
+		ObjectNode metadata = metadata(result);
+		metadata.put("resourceVersion", ObjectCodec.text(metadata(proposed), "resourceVersion"));
+		return result;
+	}
+
+	/** Whether anything outside metadata (and outside status, when it is a subresource) changed (rule H5). */
+	private static boolean specChanged(ResourceType type, ObjectNode old, ObjectNode updated) {
+		ObjectNode a = old.deepCopy();
+		ObjectNode b = updated.deepCopy();
+		for (ObjectNode node : List.of(a, b)) {
+			node.remove(List.of("metadata", "kind", "apiVersion"));
+			if (type.statusSubresource()) {
+				node.remove("status");
+			}
+		}
+		return !a.equals(b);
+	}
+
+	// ---------------------------------------------------------------- patch
+
+	/** PATCH with any of the four patch types (rules J1–J4, C8). */
+	public Written patch(ResourceType type, String namespace, String name, String subresource, String contentType,
+			byte[] body, WriteOptions options) {
+		String mediaType = mediaType(contentType);
+		List<String> accepted = type.isCustom() ? CUSTOM_PATCH_TYPES : BUILT_IN_PATCH_TYPES;
+		if (!accepted.contains(mediaType)) {
+			throw StatusException.unsupportedMediaType(accepted);
+		}
+		boolean apply = mediaType.equals("application/apply-patch+yaml");
+		List<Cause> optionProblems = new ArrayList<>();
+		if (apply && (options.fieldManager() == null || options.fieldManager().isEmpty())) {
+			optionProblems.add(Cause.required("fieldManager", "is required for apply patch"));
+		}
+		if (!apply && options.force() != null) {
+			optionProblems.add(Cause.forbidden("force", "may not be specified for non-apply patch"));
+		}
+		if (options.fieldManager() != null && options.fieldManager().length() > 128) {
+			optionProblems.add(new Cause("FieldValueTooLong", "Too long: may not be more than 128 bytes",
+					"fieldManager"));
+		}
+		if (!optionProblems.isEmpty()) {
+			throw StatusException.invalid("PatchOptions.meta.k8s.io", "meta.k8s.io", "PatchOptions", "",
+					optionProblems);
+		}
+		JsonNode patch = parsePatch(type, mediaType, body);
+		return this.store.write((tx) -> {
+			StoredObject current = tx.get(type.storage(), StoredObject.key(nullToEmpty(namespace), name));
+			if (current == null) {
+				if (!apply || subresource != null) {
+					throw StatusException.notFound(type, name);
+				}
+				ObjectNode created = ((ObjectNode) patch).deepCopy();
+				checkIdentity(type, namespace, name, created);
+				metadata(created).put("name", name);
+				return create(type, namespace, created, options);
+			}
+			ObjectNode live = ObjectCodec.present(current, type, current.resourceVersion());
+			ObjectNode patched = applyPatch(type, mediaType, live, patch);
+			if (apply) {
+				checkIdentity(type, namespace, name, (ObjectNode) patch);
+			}
+			ObjectNode metadata = metadata(patched);
+			String rv = ObjectCodec.text(metadata, "resourceVersion");
+			if (!rv.isEmpty() && !rv.equals(Long.toString(current.resourceVersion()))) {
+				throw StatusException.optimisticConflict(type, name);
+			}
+			checkIdentity(type, namespace, name, patched);
+			metadata.put("resourceVersion", Long.toString(current.resourceVersion()));
+			return commitUpdate(tx, type, subresource, current, patched, options);
+		});
+	}
+
+	private static JsonNode parsePatch(ResourceType type, String mediaType, byte[] body) {
+		JsonNode patch;
+		try {
+			patch = mediaType.equals("application/apply-patch+yaml") ? Yaml.parse(body) : Json.parse(body);
+		}
+		catch (IOException ex) {
+			if (mediaType.equals("application/apply-patch+yaml")) {
+				throw StatusException.badRequest("error decoding YAML: " + firstLine(ex.getMessage()));
+			}
+			throw StatusException.badRequest("error decoding patch: " + firstLine(ex.getMessage()));
+		}
+		boolean jsonPatch = mediaType.equals("application/json-patch+json");
+		if (jsonPatch ? !patch.isArray() : !patch.isObject()) {
+			if (jsonPatch) {
+				throw StatusException.badRequest(
+						"json: cannot unmarshal " + jsonKind(patch) + " into Go value of type jsonpatch.Patch");
+			}
+			throw StatusException.badRequest("json: cannot unmarshal " + jsonKind(patch)
+					+ " into Go value of type map[string]interface {}");
+		}
+		return patch;
+	}
+
+	private static ObjectNode applyPatch(ResourceType type, String mediaType, ObjectNode live, JsonNode patch) {
+		JsonNode result;
+		try {
+			result = switch (mediaType) {
+				case "application/json-patch+json" -> JsonPatch.apply(live, patch);
+				case "application/merge-patch+json" -> JsonMergePatch.apply(live, patch);
+				case "application/strategic-merge-patch+json" ->
+					StrategicMergePatch.apply(live, patch, PatchSchema.forKind(type.group(), type.kind()));
+				default -> ServerSideApply.apply(live, (ObjectNode) patch);
+			};
+		}
+		catch (PatchException ex) {
+			switch (ex.kind()) {
+				case TOO_MANY_OPERATIONS -> throw StatusException.tooLarge(
+						"The allowed number of operations in a JSON patch is 10000, got more");
+				case MALFORMED -> throw StatusException.badRequest(ex.getMessage());
+				default -> throw new StatusException(422, "Invalid",
+						"the server rejected our request due to an error in our request",
+						new StatusException.Details(null, null, null, null, List.of(), 0));
+			}
+		}
+		if (!result.isObject()) {
+			throw StatusException.badRequest("the patch did not produce an object");
+		}
+		return (ObjectNode) result;
+	}
+
+	// ---------------------------------------------------------------- delete
+
+	/** DELETE (rules K1–K6, K10). */
+	public Deleted delete(ResourceType type, String namespace, String name, ObjectNode deleteOptions) {
+		return this.store.write((tx) -> {
+			StoredObject current = tx.get(type.storage(), StoredObject.key(nullToEmpty(namespace), name));
+			if (current == null) {
+				throw StatusException.notFound(type, name);
+			}
+			JsonNode preconditions = deleteOptions.path("preconditions");
+			String uid = preconditions.path("uid").asText("");
+			if (!uid.isEmpty() && !uid.equals(current.uid())) {
+				throw StatusException.preconditionConflict(type, name, "the UID in the precondition (" + uid
+						+ ") does not match the UID in record (" + current.uid()
+						+ "). The object might have been deleted and then recreated");
+			}
+			String rv = preconditions.path("resourceVersion").asText("");
+			if (!rv.isEmpty() && !rv.equals(Long.toString(current.resourceVersion()))) {
+				throw StatusException.preconditionConflict(type, name, "the ResourceVersion in the precondition ("
+						+ rv + ") does not match the ResourceVersion in record (" + current.resourceVersion()
+						+ "). The object might have been modified");
+			}
+			boolean dryRun = deleteOptions.path("dryRun").isArray() && !deleteOptions.path("dryRun").isEmpty();
+			ObjectNode object = ObjectCodec.present(current, type, current.resourceVersion());
+			Defaults.beforeDelete(type, object);
+			if (hasFinalizers(type, object)) {
+				ObjectNode metadata = metadata(object);
+				if (metadata.has("deletionTimestamp")) {
+					return new Deleted(current, false);
+				}
+				metadata.put("deletionTimestamp", now());
+				metadata.put("deletionGracePeriodSeconds", 0);
+				if (metadata.path("generation").asLong(0) > 0) {
+					metadata.put("generation", metadata.get("generation").asLong() + 1);
+				}
+				Defaults.forDeletion(type, object, now());
+				if (dryRun) {
+					return new Deleted(null, false);
+				}
+				StoredObject marked = persist(tx, type, object);
+				this.lifecycles.afterWrite(type, marked, tx);
+				// Finishing a namespace or a CRD with nothing left in it removes it at once.
+				StoredObject now = tx.get(type.storage(), marked.key());
+				return (now != null) ? new Deleted(now, false) : new Deleted(marked, true);
+			}
+			if (dryRun) {
+				return new Deleted(current, true);
+			}
+			return new Deleted(deleteNow(tx, type, object), true);
+		});
+	}
+
+	/** DELETE on a collection: deletes every matching object and returns what was deleted or marked. */
+	public List<StoredObject> deleteCollection(ResourceType type, String namespace, ListOptions options,
+			ObjectNode deleteOptions) {
+		Predicate<StoredObject> filter = filter(type, options);
+		List<StoredObject> affected = new ArrayList<>();
+		for (StoredObject object : this.store.current(type.storage(), namespace)) {
+			if (filter.test(object)) {
+				try {
+					Deleted deleted = delete(type, object.namespace().isEmpty() ? null : object.namespace(),
+							object.name(), deleteOptions);
+					affected.add(deleted.object());
+				}
+				catch (StatusException ex) {
+					if (ex.code() != 404) {
+						throw ex;
+					}
+				}
+			}
+		}
+		return affected;
+	}
+
+	/** Removes an object in the current transaction; {@code object} is its last state. */
+	StoredObject deleteNow(Transaction tx, ResourceType type, ObjectNode object) {
+		metadata(object).put("resourceVersion", Long.toString(tx.nextRevision()));
+		StoredObject last = ObjectCodec.encode(storageType(type), VersionConversion.toStorage(type, object));
+		tx.delete(type.storage(), last);
+		this.lifecycles.afterDelete(type, last, tx);
+		return last;
+	}
+
+	/** Whether the object has finalizers that keep it after a DELETE. */
+	static boolean hasFinalizers(ResourceType type, ObjectNode object) {
+		if (!object.path("metadata").path("finalizers").isEmpty()) {
+			return true;
+		}
+		return Lifecycles.hasSpecFinalizers(type, object);
+	}
+
+	// ---------------------------------------------------------------- shared steps
+
+	StoredObject persist(Transaction tx, ResourceType type, ObjectNode object) {
+		metadata(object).put("resourceVersion", Long.toString(tx.nextRevision()));
+		ObjectNode storageForm = VersionConversion.toStorage(type, object);
+		StoredObject stored = ObjectCodec.encode(storageType(type), storageForm);
+		tx.put(type.storage(), stored);
+		return stored;
+	}
+
+	/** The type whose rules describe the stored form (core events for events.k8s.io events). */
+	ResourceType storageType(ResourceType type) {
+		if (VersionConversion.isEventsV1(type)) {
+			return this.catalog.find("", "v1", "events").orElseThrow();
+		}
+		return type;
+	}
+
+	private void validate(ResourceType type, ObjectNode object) {
+		ObjectNode metadata = metadata(object);
+		List<Cause> causes = new ArrayList<>(ObjectRules.nameProblems(type.rules().names(),
+				ObjectCodec.text(metadata, "name")));
+		causes.addAll(ObjectRules.metadataProblems(metadata));
+		causes.addAll(this.lifecycles.problems(type, object));
+		if (!causes.isEmpty()) {
+			throw StatusException.invalid(type, ObjectCodec.text(metadata, "name"), causes);
+		}
+	}
+
+	/** Kind, apiVersion, namespace and name of a request body against the URL (rule A6). */
+	private static void checkIdentity(ResourceType type, String namespace, String urlName, ObjectNode object) {
+		String apiVersion = ObjectCodec.text(object, "apiVersion");
+		String kind = ObjectCodec.text(object, "kind");
+		if (!apiVersion.isEmpty() && !apiVersion.equals(type.apiVersion())) {
+			throw StatusException.badRequest("the API version in the data (" + apiVersion
+					+ ") does not match the expected API version (" + type.apiVersion() + ")");
+		}
+		if (!kind.isEmpty() && !kind.equals(type.kind())) {
+			throw StatusException.badRequest(kind + " in version \"" + type.version() + "\" cannot be handled as a "
+					+ type.kind() + ": the kind in the data (" + kind + ") does not match the expected kind ("
+					+ type.kind() + ")");
+		}
+		object.put("apiVersion", type.apiVersion());
+		object.put("kind", type.kind());
+		ObjectNode metadata = metadata(object);
+		if (type.namespaced()) {
+			String bodyNamespace = ObjectCodec.text(metadata, "namespace");
+			if (bodyNamespace.isEmpty()) {
+				metadata.put("namespace", namespace);
+			}
+			else if (!bodyNamespace.equals(namespace)) {
+				throw StatusException.badRequest("the namespace of the object (" + bodyNamespace
+						+ ") does not match the namespace on the request (" + namespace + ")");
+			}
+		}
+		else {
+			metadata.remove("namespace");
+		}
+		if (urlName != null) {
+			String bodyName = ObjectCodec.text(metadata, "name");
+			if (bodyName.isEmpty()) {
+				metadata.put("name", urlName);
+			}
+			else if (!bodyName.equals(urlName)) {
+				throw StatusException.badRequest("the name of the object (" + bodyName
+						+ ") does not match the name on the URL (" + urlName + ")");
+			}
+		}
+	}
+
+	/** The object's metadata, created when missing; a non-object metadata is a 400. */
+	static ObjectNode metadata(ObjectNode object) {
+		JsonNode metadata = object.get("metadata");
+		if (metadata == null || metadata.isNull()) {
+			return object.putObject("metadata");
+		}
+		if (!metadata.isObject()) {
+			throw StatusException.badRequest("metadata must be an object");
+		}
+		return (ObjectNode) metadata;
+	}
+
+	private static void copy(ObjectNode from, ObjectNode to, String field) {
+		JsonNode value = from.get(field);
+		if (value == null) {
+			to.remove(field);
+		}
+		else {
+			to.set(field, value.deepCopy());
+		}
+	}
+
+	String now() {
+		return Instant.now(this.clock).truncatedTo(ChronoUnit.SECONDS).toString();
+	}
+
+	public static String mediaType(String contentType) {
+		if (contentType == null) {
+			return "";
+		}
+		int semicolon = contentType.indexOf(';');
+		return ((semicolon >= 0) ? contentType.substring(0, semicolon) : contentType).trim()
+			.toLowerCase(java.util.Locale.ROOT);
+	}
+
+	private static String nullToEmpty(String value) {
+		return Objects.requireNonNullElse(value, "");
+	}
+
+	private static String firstLine(String message) {
+		if (message == null) {
+			return "";
+		}
+		int newline = message.indexOf('\n');
+		return (newline >= 0) ? message.substring(0, newline) : message;
+	}
+
+	private static String jsonKind(JsonNode node) {
+		if (node.isArray()) {
+			return "array";
+		}
+		if (node.isTextual()) {
+			return "string";
+		}
+		if (node.isNumber()) {
+			return "number";
+		}
+		if (node.isBoolean()) {
+			return "bool";
+		}
+		return node.isObject() ? "object" : "null";
+	}
+
+	/**
+	 * The outcome of a create, update or patch.
+	 * @param code 200 or 201
+	 * @param object the stored state (null for a dry run)
+	 * @param dryRunResult the state a dry run would have stored
+	 */
+	public record Written(int code, StoredObject object, ObjectNode dryRunResult) {
+	}
+
+	/**
+	 * The outcome of a delete.
+	 * @param object the object's last (or current, when finalizers keep it) state
+	 * @param gone whether the object is gone
+	 */
+	public record Deleted(StoredObject object, boolean gone) {
+	}
+}

@@ -1,0 +1,26 @@
+package io.github.kubecontroller.emulator.rest;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The query options of a write: {@code fieldManager}, {@code force}, {@code dryRun}, {@code fieldValidation}.
+ *
+ * @param fieldManager the field manager, or {@code null}
+ * @param force the {@code force} flag of an apply, or {@code null} when absent
+ * @param dryRun whether nothing should be persisted
+ * @param fieldValidation {@code Strict}, {@code Warn}, {@code Ignore} or {@code ""}
+ */
+public record WriteOptions(String fieldManager, Boolean force, boolean dryRun, String fieldValidation) {
+
+	public static WriteOptions parse(Map<String, List<String>> query) {
+		String force = ListOptions.first(query, "force");
+		String dryRun = ListOptions.first(query, "dryRun");
+		if (dryRun != null && !dryRun.equals("All")) {
+			throw StatusException.invalid("", "", "", "", List.of(StatusException.Cause.notSupported("dryRun",
+					"[]string{" + StatusException.quote(dryRun) + "}", List.of("All"))));
+		}
+		return new WriteOptions(ListOptions.first(query, "fieldManager"), (force == null) ? null : "true".equals(force),
+				dryRun != null, ListOptions.first(query, "fieldValidation", ""));
+	}
+}
