@@ -478,10 +478,15 @@ final class ApiHandler implements HttpHandler {
 
 	private static ObjectNode objectBody(HttpExchange exchange, ResourceType type) throws IOException {
 		String mediaType = ResourceOperations.mediaType(exchange.getRequestHeaders().getFirst("Content-Type"));
-		if (!mediaType.isEmpty() && !mediaType.equals("application/json") && !mediaType.equals("application/yaml")) {
-			throw StatusException.unsupportedMediaType(BODY_TYPES);
+		boolean protobuf = mediaType.equals("application/vnd.kubernetes.protobuf") && ProtobufBodies.supports(type);
+		if (!mediaType.isEmpty() && !mediaType.equals("application/json") && !mediaType.equals("application/yaml")
+				&& !protobuf) {
+			throw StatusException.unsupportedMediaType(type.isCustom() ? BODY_TYPES.subList(0, 2) : BODY_TYPES);
 		}
 		byte[] body = body(exchange);
+		if (protobuf) {
+			return ProtobufBodies.decode(type, body);
+		}
 		JsonNode node;
 		try {
 			node = mediaType.equals("application/yaml") ? new YAMLMapper().readTree(body) : Json.parse(body);

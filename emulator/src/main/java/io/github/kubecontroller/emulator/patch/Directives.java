@@ -62,13 +62,14 @@ final class Directives {
 
 	/**
 	 * A copy of a patch value that goes into the result as it is: nulls in maps are dropped, maps carrying a
-	 * {@code $patch} directive are dropped (the server drops them too, even {@code replace}) and the other
-	 * directives are removed.
+	 * {@code $patch: delete} or {@code $patch: replace} directive are dropped (the server drops them too, even
+	 * {@code replace}) and the other directives are removed.
 	 * @return the value to store, {@code null} when nothing should be stored
 	 */
 	static JsonNode materialize(JsonNode value, String path) {
 		if (value.isObject()) {
-			return (patchDirective(value, path) == null) ? materializeMembers(value, path) : null;
+			String directive = patchDirective(value, path);
+			return (directive == null || directive.equals(MERGE)) ? materializeMembers(value, path) : null;
 		}
 		if (value.isArray()) {
 			ArrayNode copy = JsonNodeFactory.instance.arrayNode(value.size());

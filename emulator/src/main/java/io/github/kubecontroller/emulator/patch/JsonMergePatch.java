@@ -27,16 +27,28 @@ public final class JsonMergePatch {
 		}
 		ObjectNode result = (target != null && target.isObject()) ? ((ObjectNode) target).deepCopy()
 				: JsonNodeFactory.instance.objectNode();
+		mergeInto(result, patch);
+		return result;
+	}
+
+	/** Merges an object patch into {@code target}, a tree this class owns. */
+	private static void mergeInto(ObjectNode target, JsonNode patch) {
 		for (Map.Entry<String, JsonNode> member : patch.properties()) {
+			String key = member.getKey();
 			JsonNode value = member.getValue();
 			if (value.isNull()) {
-				result.remove(member.getKey());
+				target.remove(key);
+			}
+			else if (value.isObject()) {
+				ObjectNode child = (target.get(key) instanceof ObjectNode existing) ? existing
+						: JsonNodeFactory.instance.objectNode();
+				mergeInto(child, value);
+				target.set(key, child);
 			}
 			else {
-				result.set(member.getKey(), apply(result.get(member.getKey()), value));
+				target.set(key, value.deepCopy());
 			}
 		}
-		return result;
 	}
 
 }

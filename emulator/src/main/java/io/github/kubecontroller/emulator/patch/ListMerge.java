@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -47,7 +48,7 @@ final class ListMerge {
 		if (mergeKey.isEmpty()) {
 			throw PatchException.malformed("cannot merge the list of maps at " + path + ": it has no merge key");
 		}
-		return mergeMaps(original, patch, path, mergeKey);
+		return mergeMaps(original, patch, path, mergeKey).merged();
 	}
 
 	/**
@@ -59,6 +60,10 @@ final class ListMerge {
 			PatchSchema.FieldStrategy strategy) {
 		String mergeKey = strategy.mergeKey();
 		checkOrderDirective(patch, order, mergeKey, path);
+		ArrayNode empty = JsonNodeFactory.instance.arrayNode();
+		JsonNodeType type = elementTypeOrNull(path, (original != null) ? original : empty,
+				(patch != null) ? patch : empty);
+		List<JsonNode> serverOrder = (original != null) ? list(original) : List.of();
 		ArrayNode merged;
 		if (original == null) {
 			merged = (ArrayNode) Directives.materialize(patch, path);
@@ -66,13 +71,17 @@ final class ListMerge {
 		else if (patch == null) {
 			merged = original;
 		}
-		else {
-			merged = (strategy.strategy() == PatchSchema.Strategy.MERGE)
-					? merge(original, patch, path, mergeKey, false) : (ArrayNode) Directives.materialize(patch, path);
+		else if (strategy.strategy() != PatchSchema.Strategy.MERGE) {
+			merged = (ArrayNode) Directives.materialize(patch, path);
 		}
-		ArrayNode empty = JsonNodeFactory.instance.arrayNode();
-		JsonNodeType type = elementTypeOrNull(path, (original != null) ? original : empty,
-				(patch != null) ? patch : empty);
+		else if (type == JsonNodeType.OBJECT && !mergeKey.isEmpty()) {
+			MapListMerge mapMerge = mergeMaps(original, patch, path, mergeKey);
+			merged = mapMerge.merged();
+			serverOrder = mapMerge.liveView();
+		}
+		else {
+			merged = merge(original, patch, path, mergeKey, false);
+		}
 		if (type == null) {
 			return merged;
 		}
@@ -88,11 +97,10 @@ final class ListMerge {
 		}
 		ListOrder ordering = new ListOrder(mergeKey);
 		ListOrder.Partition partition = ordering.partition(mergedElements, orderElements);
-		List<JsonNode> serverOrder = (original != null) ? list(original) : List.of();
 		return array(ordering.normalize(partition.named(), partition.others(), orderElements, serverOrder));
 	}
 
-	private ArrayNode mergeScalars(ArrayNode original, ArrayNode patch) {
+	private static ArrayNode mergeScalars(ArrayNode original, ArrayNode patch) {
 		Map<Object, JsonNode> distinct = new LinkedHashMap<>();
 		for (ArrayNode list : List.of(original, patch)) {
 			list.forEach((element) -> distinct.putIfAbsent(JsonEquality.hashKey(element), element));
@@ -112,8 +120,14 @@ final class ListMerge {
 		return kept;
 	}
 
-	private ArrayNode mergeMaps(ArrayNode original, ArrayNode patch, String path, String mergeKey) {
-		List<JsonNode> base = list(original);
+	/**
+	 * Merges two lists of maps by {@code mergeKey}. Besides the merged list this returns the live list as the
+	 * server's {@code $setElementOrder} code sees it afterwards: the Go merge deletes and appends in place in the
+	 * backing array of the live list, so that list, of unchanged length, shows the shifted survivors followed by
+	 * new elements and stale leftovers. Ordering by that view is what the real server does.
+	 */
+	private MapListMerge mergeMaps(ArrayNode original, ArrayNode patch, String path, String mergeKey) {
+		LiveSlice live = new LiveSlice(list(original));
 		List<JsonNode> plain = new ArrayList<>();
 		boolean replace = false;
 		for (JsonNode element : patch) {
@@ -123,7 +137,7 @@ final class ListMerge {
 			}
 			else if (directive.equals(Directives.DELETE)) {
 				JsonNode key = requireMergeKey(element, mergeKey, path);
-				base.removeIf((candidate) -> JsonEquality.equal(candidate.get(mergeKey), key));
+				live.removeIf((candidate) -> JsonEquality.equal(candidate.get(mergeKey), key));
 			}
 			else if (directive.equals(Directives.REPLACE)) {
 				replace = true;
@@ -133,27 +147,28 @@ final class ListMerge {
 			}
 		}
 		if (replace) {
-			base = list((ArrayNode) Directives.materialize(array(plain), path));
+			live.detach(list((ArrayNode) Directives.materialize(array(plain), path)));
 			plain = List.of();
 		}
-		List<JsonNode> serverOrder = List.copyOf(base);
+		List<JsonNode> serverOrder = List.copyOf(live.elements());
 		for (JsonNode element : plain) {
-			mergeElement(base, (ObjectNode) element, path, mergeKey);
+			mergeElement(live, (ObjectNode) element, path, mergeKey);
 		}
-		requireMergeKeys(base, mergeKey, path);
-		return ordered(base, plain, serverOrder, mergeKey);
+		requireMergeKeys(live.elements(), mergeKey, path);
+		return new MapListMerge(ordered(live.elements(), plain, serverOrder, mergeKey), live.view());
 	}
 
-	/** Merges {@code element} into the element of {@code base} with the same merge key value, or appends it. */
-	private void mergeElement(List<JsonNode> base, ObjectNode element, String path, String mergeKey) {
+	/** Merges {@code element} into the element of {@code live} with the same merge key value, or appends it. */
+	private void mergeElement(LiveSlice live, ObjectNode element, String path, String mergeKey) {
 		JsonNode key = requireMergeKey(element, mergeKey, path);
-		for (int i = 0; i < base.size(); i++) {
-			if (JsonEquality.equal(base.get(i).get(mergeKey), key)) {
-				base.set(i, this.elements.merge((ObjectNode) base.get(i), element, path));
+		List<JsonNode> elements = live.elements();
+		for (int i = 0; i < elements.size(); i++) {
+			if (JsonEquality.equal(elements.get(i).get(mergeKey), key)) {
+				live.set(i, this.elements.merge((ObjectNode) elements.get(i), element, path));
 				return;
 			}
 		}
-		base.add(Directives.materialize(element, path));
+		live.add(Directives.materialize(element, path));
 	}
 
 	private static ArrayNode ordered(List<JsonNode> merged, List<JsonNode> patch, List<JsonNode> serverOrder,
@@ -243,6 +258,76 @@ final class ListMerge {
 					+ "\": " + element);
 		}
 		return key;
+	}
+
+	/**
+	 * A merged list of maps and the live list as seen through its original backing array afterwards.
+	 *
+	 * @param merged the merged, ordered list
+	 * @param liveView the live list's elements after the in-place edits
+	 */
+	private record MapListMerge(ArrayNode merged, List<JsonNode> liveView) {
+	}
+
+	/**
+	 * A Go slice over the live list's backing array: removals shift elements left, appends write past the current
+	 * length, and every write below the original length shows in {@link #view()}, until {@link #detach} points the
+	 * slice at a new array.
+	 */
+	private static final class LiveSlice {
+
+		private final List<JsonNode> view;
+
+		private List<JsonNode> elements;
+
+		private boolean attached = true;
+
+		LiveSlice(List<JsonNode> elements) {
+			this.view = new ArrayList<>(elements);
+			this.elements = elements;
+		}
+
+		List<JsonNode> elements() {
+			return this.elements;
+		}
+
+		List<JsonNode> view() {
+			return this.view;
+		}
+
+		void removeIf(Predicate<JsonNode> match) {
+			for (int i = 0; i < this.elements.size(); i++) {
+				if (match.test(this.elements.get(i))) {
+					this.elements.remove(i);
+					for (int j = i; j < this.elements.size(); j++) {
+						write(j, this.elements.get(j));
+					}
+					i--;
+				}
+			}
+		}
+
+		void set(int index, JsonNode element) {
+			this.elements.set(index, element);
+			write(index, element);
+		}
+
+		void add(JsonNode element) {
+			this.elements.add(element);
+			write(this.elements.size() - 1, element);
+		}
+
+		void detach(List<JsonNode> elements) {
+			this.elements = elements;
+			this.attached = false;
+		}
+
+		private void write(int index, JsonNode element) {
+			if (this.attached && index < this.view.size()) {
+				this.view.set(index, element);
+			}
+		}
+
 	}
 
 	private static List<JsonNode> list(ArrayNode array) {

@@ -73,12 +73,10 @@ final class Defaults {
 				if (!spec.has("replicas")) {
 					spec.put("replicas", 1);
 				}
-				if (!spec.has("strategy")) {
-					spec.putObject("strategy")
-						.put("type", "RollingUpdate")
-						.putObject("rollingUpdate")
-						.put("maxUnavailable", "25%")
-						.put("maxSurge", "25%");
+				ObjectNode strategy = spec.with("strategy");
+				putIfAbsent(strategy, "type", "RollingUpdate");
+				if ("RollingUpdate".equals(strategy.path("type").asText()) && !strategy.has("rollingUpdate")) {
+					strategy.putObject("rollingUpdate").put("maxUnavailable", "25%").put("maxSurge", "25%");
 				}
 				if (!spec.has("revisionHistoryLimit")) {
 					spec.put("revisionHistoryLimit", 10);

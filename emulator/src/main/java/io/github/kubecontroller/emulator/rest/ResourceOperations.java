@@ -523,8 +523,7 @@ public final class ResourceOperations {
 		}
 		catch (PatchException ex) {
 			switch (ex.kind()) {
-				case TOO_MANY_OPERATIONS -> throw StatusException.tooLarge(
-						"The allowed number of operations in a JSON patch is 10000, got more");
+				case TOO_MANY_OPERATIONS -> throw StatusException.tooLarge(ex.getMessage());
 				case MALFORMED -> throw StatusException.badRequest(ex.getMessage());
 				default -> throw new StatusException(422, "Invalid",
 						"the server rejected our request due to an error in our request",

@@ -167,6 +167,17 @@ class StrategicMergePatchTest {
 		}
 
 		@Test
+		void keepsTheContentOfANewMapMarkedMerge() {
+			JsonNode result = apply(DEPLOYMENT_JSON, """
+					{"spec": {"template": {"spec": {"securityContext": {"$patch": "merge", "runAsNonRoot": true}}}}}
+					""", DEPLOYMENT);
+
+			assertThat(result.at("/spec/template/spec/securityContext")).isEqualTo(json("""
+					{"runAsNonRoot": true}
+					"""));
+		}
+
+		@Test
 		void replacesAMapByAListOrAScalarAndBack() {
 			JsonNode result = apply(DEPLOYMENT_JSON, """
 					{"spec": {"selector": "app=shop", "replicas": {"min": 1}}}
@@ -624,6 +635,40 @@ class StrategicMergePatchTest {
 
 			assertThat(result.at("/spec/template/spec/initContainers")).isEqualTo(json("""
 					[{"name": "migrate", "image": "flyway"}, {"name": "wait", "image": "busybox"}]
+					"""));
+		}
+
+		@Test
+		void setElementOrderWithADeletionAndAnAdditionOrdersAsTheServerDoes() {
+			String pod = """
+					{"spec": {"containers": [{"name": "legacy"}, {"name": "app", "image": "a"}, {"name": "sidecar"}]}}
+					""";
+
+			// what kubectl apply sends when "legacy" is replaced by "metrics"; the server's in-place slice edits make
+			// the live-only sidecar land before the new container
+			JsonNode result = apply(pod, """
+					{"spec": {"$setElementOrder/containers": [{"name": "app"}, {"name": "metrics"}],
+					          "containers": [{"name": "metrics"}, {"name": "legacy", "$patch": "delete"}]}}
+					""", PatchSchema.forKind("", "Pod"));
+
+			assertThat(names(result.at("/spec/containers"))).containsExactly("app", "sidecar", "metrics");
+		}
+
+		@Test
+		void retainKeysIgnoresOtherDirectivesOfTheMap() {
+			JsonNode result = apply(DEPLOYMENT_JSON, """
+					{"spec": {"template": {"spec": {"containers": [{
+					  "name": "app",
+					  "$retainKeys": ["name", "image", "env"],
+					  "$setElementOrder/env": [{"name": "DB_HOST"}, {"name": "MODE"}],
+					  "$deleteFromPrimitiveList/args": ["--verbose"],
+					  "image": "shop/app:2.0"
+					}]}}}}
+					""", DEPLOYMENT);
+
+			assertThat(result.at(CONTAINERS + "/0")).isEqualTo(json("""
+					{"name": "app", "image": "shop/app:2.0",
+					 "env": [{"name": "DB_HOST", "value": "db"}, {"name": "MODE", "value": "prod"}]}
 					"""));
 		}
 
