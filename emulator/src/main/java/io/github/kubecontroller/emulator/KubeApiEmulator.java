@@ -149,6 +149,14 @@ public final class KubeApiEmulator implements AutoCloseable {
 		this.store.compact();
 	}
 
+	/**
+	 * Ends every open watch now, as a dropped connection would: each client sees its stream end and resumes from
+	 * the last resourceVersion it received (or meets 410 Expired after {@link #compactHistory()}).
+	 */
+	public void closeAllWatches() {
+		this.store.closeAllWatches();
+	}
+
 	/** The cluster-wide resourceVersion of the latest write. */
 	public long resourceVersion() {
 		return this.store.revision();

@@ -39,8 +39,9 @@ final class WatchStream {
 			boolean initialEventsEnd) throws IOException {
 		exchange.getResponseHeaders().set("Content-Type", Responses.JSON);
 		exchange.sendResponseHeaders(200, 0);
-		long timeoutNanos = (options.timeoutSeconds() != null) ? TimeUnit.SECONDS.toNanos(options.timeoutSeconds())
-				: randomDefaultTimeout();
+		// timeoutSeconds=0 is "not set", as in Go.
+		long timeoutNanos = (options.timeoutSeconds() != null && options.timeoutSeconds() > 0)
+				? TimeUnit.SECONDS.toNanos(options.timeoutSeconds()) : randomDefaultTimeout();
 		long deadline = System.nanoTime() + timeoutNanos;
 		long nextBookmark = System.nanoTime() + this.bookmarkInterval.toNanos();
 		try (subscription; OutputStream out = exchange.getResponseBody()) {
