@@ -199,7 +199,9 @@ public final class JsonPatch {
 			return value;
 		}
 		JsonNode parent = find(document, path.parent());
-		if (parent instanceof ObjectNode object && object.has(path.last())) {
+		// kube-apiserver 1.32 applies JSON patches with evanphx/json-patch v4, whose replace sets a missing member of
+		// an existing object instead of failing; client-java's updateStatus ("replace /status") relies on it.
+		if (parent instanceof ObjectNode object) {
 			object.set(path.last(), value);
 			return document;
 		}

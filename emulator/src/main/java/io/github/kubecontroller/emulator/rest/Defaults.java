@@ -1,5 +1,8 @@
 package io.github.kubecontroller.emulator.rest;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,6 +28,7 @@ final class Defaults {
 		if (type.isCustom()) {
 			return;
 		}
+		eventMembers(type, object);
 		ObjectNode metadata = ResourceOperations.metadata(object);
 		switch (type.group() + "/" + type.kind()) {
 			case "/Namespace" -> {
@@ -37,6 +41,7 @@ final class Defaults {
 				if (!object.hasNonNull("type")) {
 					object.put("type", "Opaque");
 				}
+				mergeStringData(object);
 			}
 			case "/Pod" -> {
 				ObjectNode spec = object.with("spec");
@@ -93,7 +98,9 @@ final class Defaults {
 	}
 
 	static void forUpdate(ResourceType type, ObjectNode old, ObjectNode updated, String now) {
+		eventMembers(type, updated);
 		switch (type.group() + "/" + type.kind()) {
+			case "/Secret" -> mergeStringData(updated);
 			case "/Namespace" -> {
 				ResourceOperations.metadata(updated)
 					.with("labels")
@@ -137,6 +144,62 @@ final class Defaults {
 						"CustomResource deletion is in progress", now);
 			default -> {
 			}
+		}
+	}
+
+	/**
+	 * Removes what Go's typed encoding would omit when empty, so that a client sending {@code labels: {}} (as
+	 * client-java's models do) stores the same bytes as one sending nothing, and no-op writes stay no-ops (F11).
+	 */
+	static void omitEmpty(ResourceType type, ObjectNode object) {
+		ObjectNode metadata = ResourceOperations.metadata(object);
+		for (String field : List.of("labels", "annotations", "finalizers", "ownerReferences", "managedFields",
+				"generateName")) {
+			JsonNode value = metadata.get(field);
+			if (value != null && (value.isNull() || (value.isContainerNode() && value.isEmpty())
+					|| (value.isTextual() && value.asText().isEmpty()))) {
+				metadata.remove(field);
+			}
+		}
+		if (type.group().isEmpty() && (type.kind().equals("ConfigMap") || type.kind().equals("Secret"))) {
+			for (String field : List.of("data", "binaryData")) {
+				JsonNode value = object.get(field);
+				if (value != null && (value.isNull() || value.isEmpty())) {
+					object.remove(field);
+				}
+			}
+		}
+	}
+
+	/** Event members without omitempty, which a real server always writes ({@code eventTime} as null). */
+	private static void eventMembers(ResourceType type, ObjectNode event) {
+		if (type.kind().equals("Event") && type.group().isEmpty()) {
+			coreEventMembers(event);
+		}
+		else if (VersionConversion.isEventsV1(type) && !event.has("eventTime")) {
+			event.putNull("eventTime");
+		}
+	}
+
+	static void coreEventMembers(ObjectNode event) {
+		if (!event.has("eventTime")) {
+			event.putNull("eventTime");
+		}
+		for (String field : List.of("reportingComponent", "reportingInstance")) {
+			if (!event.has(field)) {
+				event.put(field, "");
+			}
+		}
+	}
+
+	/** {@code stringData} is write-only: merged into {@code data} (base64) and never stored. */
+	private static void mergeStringData(ObjectNode secret) {
+		JsonNode stringData = secret.remove("stringData");
+		if (stringData != null && stringData.isObject()) {
+			ObjectNode data = secret.with("data");
+			stringData.fields()
+				.forEachRemaining((entry) -> data.put(entry.getKey(), Base64.getEncoder()
+					.encodeToString(entry.getValue().asText().getBytes(StandardCharsets.UTF_8))));
 		}
 	}
 

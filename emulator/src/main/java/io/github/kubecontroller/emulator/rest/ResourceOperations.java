@@ -169,7 +169,8 @@ public final class ResourceOperations {
 		if (options.sendInitialEvents() != null) {
 			return options.sendInitialEvents();
 		}
-		return options.resourceVersion().isEmpty();
+		// 1.32 defaults sendInitialEvents=true for watches from "" and "0" (SetListOptionsDefaults).
+		return options.resourceVersion().isEmpty() || options.resourceVersion().equals("0");
 	}
 
 	private ListPage readLatest(ResourceType type, ListQuery query) {
@@ -247,6 +248,7 @@ public final class ResourceOperations {
 			metadata.put("name", finalName);
 			this.lifecycles.checkCreateAllowed(type, tx);
 			Defaults.forCreate(type, object, now());
+			Defaults.omitEmpty(type, object);
 			validate(type, object);
 			if (tx.get(type.storage(), StoredObject.key(nullToEmpty(namespace), finalName)) != null) {
 				throw StatusException.alreadyExists(type, finalName);
@@ -325,6 +327,7 @@ public final class ResourceOperations {
 					prepareForCreate(type, object);
 					checkNamespaceAcceptsNewObjects(type, nullToEmpty(namespace), tx);
 					Defaults.forCreate(type, object, now());
+					Defaults.omitEmpty(type, object);
 					validate(type, object);
 					StoredObject stored = persist(tx, type, object);
 					return new Written(201, stored, null);
@@ -388,10 +391,11 @@ public final class ResourceOperations {
 			throw StatusException.invalid(type, current.name(), causes);
 		}
 		Defaults.forUpdate(type, old, updated, now());
+		Defaults.omitEmpty(type, updated);
 		validate(type, updated);
 		this.lifecycles.validateUpdate(type, old, updated);
 		if ((type.rules().generation() || type.isCustom()) && subresource == null
-				&& specChanged(type, old, updated)) {
+				&& generationChanges(type, old, updated)) {
 			metadata.put("generation", oldMetadata.path("generation").asLong(0) + 1);
 		}
 		if (updated.equals(old)) {
@@ -420,7 +424,18 @@ public final class ResourceOperations {
 		return result;
 	}
 
-	/** Whether anything outside metadata (and outside status, when it is a subresource) changed (rule H5). */
+	/**
+	 * Whether an update bumps the generation: anything outside metadata (and outside status, when it is a
+	 * subresource) changed (rule H5); Deployments also count annotation changes, as their strategy does (H6).
+	 */
+	private static boolean generationChanges(ResourceType type, ObjectNode old, ObjectNode updated) {
+		if (type.group().equals("apps") && type.kind().equals("Deployment")
+				&& !old.path("metadata").path("annotations").equals(updated.path("metadata").path("annotations"))) {
+			return true;
+		}
+		return specChanged(type, old, updated);
+	}
+
 	private static boolean specChanged(ResourceType type, ObjectNode old, ObjectNode updated) {
 		ObjectNode a = old.deepCopy();
 		ObjectNode b = updated.deepCopy();

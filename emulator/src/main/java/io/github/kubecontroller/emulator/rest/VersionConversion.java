@@ -29,13 +29,16 @@ final class VersionConversion {
 
 	/** The object in storage form (modifies and returns {@code object}). */
 	static ObjectNode toStorage(ResourceType type, ObjectNode object) {
+		ObjectNode stored = object;
 		if (isEventsV1(type)) {
-			ObjectNode core = rename(object, EVENTS_TO_CORE);
-			core.put("kind", "Event");
-			core.put("apiVersion", "v1");
-			return core;
+			stored = rename(object, EVENTS_TO_CORE);
+			stored.put("kind", "Event");
+			stored.put("apiVersion", "v1");
 		}
-		return object;
+		if (isEventsV1(type)) {
+			Defaults.coreEventMembers(stored);
+		}
+		return stored;
 	}
 
 	/** The stored object as {@code servedAs} presents it (modifies and returns {@code object}). */
@@ -45,6 +48,12 @@ final class VersionConversion {
 			Map<String, String> coreToEvents = new java.util.HashMap<>();
 			EVENTS_TO_CORE.forEach((events, core) -> coreToEvents.put(core, events));
 			result = rename(object, coreToEvents);
+			// omitempty in events.k8s.io/v1, not in core/v1
+			for (String field : new String[] { "reportingController", "reportingInstance" }) {
+				if ("".equals(result.path(field).asText(null))) {
+					result.remove(field);
+				}
+			}
 		}
 		result.put("kind", servedAs.kind());
 		result.put("apiVersion", servedAs.apiVersion());

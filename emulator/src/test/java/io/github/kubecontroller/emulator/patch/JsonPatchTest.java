@@ -135,7 +135,19 @@ class JsonPatchTest {
 	}
 
 	@Test
-	void replaceChangesExistingValuesOnly() {
+	void replaceOfAMissingObjectMemberSetsIt() {
+		JsonNode result = apply(POD, """
+				[{"op": "replace", "path": "/spec/paused", "value": true}]
+				""");
+
+		assertThat(result.at("/spec/paused").asBoolean()).isTrue();
+		assertFailed(POD, """
+				[{"op": "replace", "path": "/spec/missing/paused", "value": true}]
+				""", "replace operation failed: the path /spec/missing/paused does not exist");
+	}
+
+	@Test
+	void replaceChangesExistingValues() {
 		JsonNode result = apply(POD, """
 				[
 				  {"op": "replace", "path": "/spec/containers/0/image", "value": "shop/web:1.1"},
@@ -147,9 +159,6 @@ class JsonPatchTest {
 		assertThat(result.at("/spec/containers/0/image").asText()).isEqualTo("shop/web:1.1");
 		assertThat(result.at("/spec/replicas").asInt()).isEqualTo(3);
 		assertThat(result.at("/metadata/finalizers/1").asText()).isEqualTo("example.com/renamed");
-		assertFailed(POD, """
-				[{"op": "replace", "path": "/spec/paused", "value": true}]
-				""", "replace operation failed: the path /spec/paused does not exist");
 		assertFailed(POD, """
 				[{"op": "replace", "path": "/spec/containers/2", "value": {}}]
 				""", "replace operation failed at /spec/containers/2: index 2 is out of bounds for an array of size 2");
