@@ -241,51 +241,57 @@ final class ApiHandler implements HttpHandler {
 				|| "1".equals(ListOptions.first(query, "watch"));
 		switch (method) {
 			case "GET", "HEAD" -> {
-				negotiateJson(exchange);
+				TableWriter table = negotiateRead(exchange, t.type(), query);
 				if (t.name() == null) {
 					if (watch) {
 						requireVerb(t, "watch");
-						watch(exchange, t, ListOptions.parse(query, true));
+						watch(exchange, t, ListOptions.parse(query, true), table);
 					}
 					else {
 						requireVerb(t, "list");
-						list(exchange, t, ListOptions.parse(query, false));
+						list(exchange, t, ListOptions.parse(query, false), table);
 					}
 				}
 				else if (watch) {
 					requireVerb(t, "watch");
-					watch(exchange, t, singleNameWatch(query, t.name()));
+					watch(exchange, t, singleNameWatch(query, t.name()), table);
 				}
 				else {
 					requireVerb(t, "get");
 					StoredObject object = this.operations.get(t.type(), t.namespace(), t.name());
-					Responses.bytes(exchange, 200, Responses.JSON,
-							ObjectCodec.whole(object, t.type(), object.resourceVersion()));
+					if (table != null) {
+						Responses.bytes(exchange, 200, table.contentType(),
+								table.single(object, object.resourceVersion(), true));
+					}
+					else {
+						Responses.bytes(exchange, 200, Responses.JSON,
+								ObjectCodec.whole(object, t.type(), object.resourceVersion()));
+					}
 				}
 			}
 			case "POST" -> {
 				if (t.name() != null || t.subresource() != null || t.namespaceMissing()) {
-					throw methodNotAllowed();
+					throw methodNotAllowed(t, "create");
 				}
 				requireVerb(t, "create");
 				negotiateJson(exchange);
 				ObjectNode body = objectBody(exchange, t.type());
 				written(exchange, t.type(),
-						this.operations.create(t.type(), t.namespace(), body, WriteOptions.parse(query)));
+						this.operations.create(t.type(), t.namespace(), body, WriteOptions.parse(query, "CreateOptions")));
 			}
 			case "PUT" -> {
 				if (t.name() == null) {
-					throw methodNotAllowed();
+					throw methodNotAllowed(t, "update");
 				}
 				requireVerb(t, "update");
 				negotiateJson(exchange);
 				ObjectNode body = objectBody(exchange, t.type());
 				written(exchange, t.type(), this.operations.update(t.type(), t.namespace(), t.name(),
-						t.subresource(), body, WriteOptions.parse(query)));
+						t.subresource(), body, WriteOptions.parse(query, "UpdateOptions")));
 			}
 			case "PATCH" -> {
 				if (t.name() == null) {
-					throw methodNotAllowed();
+					throw methodNotAllowed(t, "patch");
 				}
 				requireVerb(t, "patch");
 				negotiateJson(exchange);
@@ -293,11 +299,11 @@ final class ApiHandler implements HttpHandler {
 				written(exchange, t.type(),
 						this.operations.patch(t.type(), t.namespace(), t.name(), t.subresource(),
 								exchange.getRequestHeaders().getFirst("Content-Type"), body,
-								WriteOptions.parse(query)));
+								WriteOptions.parse(query, "PatchOptions")));
 			}
 			case "DELETE" -> {
 				if (t.subresource() != null) {
-					throw methodNotAllowed();
+					throw methodNotAllowed(t, "delete");
 				}
 				negotiateJson(exchange);
 				ObjectNode options = deleteOptions(exchange, query);
@@ -313,14 +319,18 @@ final class ApiHandler implements HttpHandler {
 					deleted(exchange, t.type(), this.operations.delete(t.type(), t.namespace(), t.name(), options));
 				}
 			}
-			default -> throw methodNotAllowed();
+			default -> throw methodNotAllowed(t, method.toLowerCase(java.util.Locale.ROOT));
 		}
 	}
 
-	private void list(HttpExchange exchange, Target t, ListOptions options) throws IOException {
+	private void list(HttpExchange exchange, Target t, ListOptions options, TableWriter table) throws IOException {
 		ListPage page = this.operations.list(t.type(), t.namespace(), options);
 		String continueToken = (page.continueAfterKey() != null)
 				? new ListOptions.ContinueToken(page.revision(), page.continueAfterKey()).encode() : null;
+		if (table != null) {
+			Responses.bytes(exchange, 200, table.contentType(), table.list(page, continueToken));
+			return;
+		}
 		Responses.bytes(exchange, 200, Responses.JSON, listBody(t.type(), page, continueToken));
 	}
 
@@ -350,7 +360,7 @@ final class ApiHandler implements HttpHandler {
 		return out.toByteArray();
 	}
 
-	private void watch(HttpExchange exchange, Target t, ListOptions options) throws IOException {
+	private void watch(HttpExchange exchange, Target t, ListOptions options, TableWriter table) throws IOException {
 		Subscription subscription;
 		try {
 			subscription = this.operations.watch(t.type(), t.namespace(), options, this.watchCapacity);
@@ -360,7 +370,7 @@ final class ApiHandler implements HttpHandler {
 			return;
 		}
 		this.watches.serve(exchange, t.type(), options, subscription,
-				ResourceOperations.sendsInitialEventsEnd(options));
+				ResourceOperations.sendsInitialEventsEnd(options), table);
 	}
 
 	/** A watch on {@code .../<resource>/<name>} is a watch with a metadata.name field selector (rule A4). */
@@ -378,6 +388,9 @@ final class ApiHandler implements HttpHandler {
 	}
 
 	private void written(HttpExchange exchange, ResourceType type, Written written) throws IOException {
+		for (String warning : written.warnings()) {
+			exchange.getResponseHeaders().add("Warning", "299 - " + Json.MAPPER.writeValueAsString(warning));
+		}
 		byte[] body = (written.object() != null)
 				? ObjectCodec.whole(written.object(), type, written.object().resourceVersion())
 				: Json.write(written.dryRunResult());
@@ -455,17 +468,55 @@ final class ApiHandler implements HttpHandler {
 
 	private static void requireVerb(Target t, String verb) {
 		if (!t.type().supports(verb)) {
-			throw methodNotAllowed();
+			throw methodNotAllowed(t, verb);
 		}
 	}
 
-	private static StatusException methodNotAllowed() {
+	/**
+	 * 405: the custom resource handler names the verb (rule I8); for built-ins the router finds no route and
+	 * answers with a generic message.
+	 */
+	private static StatusException methodNotAllowed(Target t, String verb) {
+		if (t.type().isCustom()) {
+			return StatusException.methodNotAllowed(t.type(), verb);
+		}
 		return new StatusException(405, "MethodNotAllowed",
 				"the server does not allow this method on the requested resource",
 				StatusException.Details.of(null, null, null));
 	}
 
-	/** JSON is the only encoding served; an Accept header that excludes it gets 406 (rule D1). */
+	/**
+	 * Reads are served as JSON or, when asked first, as a Table (rule D2); anything else is 406 (D1).
+	 * @return the table writer, or {@code null} for JSON
+	 */
+	private TableWriter negotiateRead(HttpExchange exchange, ResourceType type, Map<String, List<String>> query) {
+		for (MediaType accepted : MediaTypes.parseAccept(exchange.getRequestHeaders().getFirst("Accept"))) {
+			if (accepted.isPlainJson()) {
+				return null;
+			}
+			if (accepted.type().equals("application/json") && "Table".equals(accepted.param("as"))
+					&& "meta.k8s.io".equals(accepted.param("g"))
+					&& (accepted.param("v").equals("v1") || accepted.param("v").equals("v1beta1"))) {
+				return new TableWriter(type, accepted.param("v"), ListOptions.first(query, "includeObject"),
+						this::customResourceDefinition);
+			}
+		}
+		throw StatusException.notAcceptable(List.of("application/json", "application/yaml",
+				"application/vnd.kubernetes.protobuf"));
+	}
+
+	private JsonNode customResourceDefinition(ResourceType type) {
+		ResourceType crds = this.catalog.find("apiextensions.k8s.io", "v1", "customresourcedefinitions").orElseThrow();
+		try {
+			StoredObject crd = this.operations.get(crds, null, type.storage());
+			return ObjectCodec.decode(crd);
+		}
+		catch (StatusException ex) {
+			return null;
+		}
+	}
+
+	/** JSON is the only encoding served for writes; an Accept header that excludes it gets 406 (rule D1). */
 	private static void negotiateJson(HttpExchange exchange) {
 		for (MediaType accepted : MediaTypes.parseAccept(exchange.getRequestHeaders().getFirst("Accept"))) {
 			if (accepted.isPlainJson()) {
@@ -535,7 +586,7 @@ final class ApiHandler implements HttpHandler {
 		try (InputStream in = exchange.getRequestBody()) {
 			byte[] data = in.readNBytes(MAX_BODY_BYTES + 1);
 			if (data.length > MAX_BODY_BYTES) {
-				throw StatusException.tooLarge("Request entity too large: limit is " + MAX_BODY_BYTES);
+				throw StatusException.tooLarge("limit is " + MAX_BODY_BYTES);
 			}
 			return data;
 		}

@@ -13,19 +13,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
-import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 
+import io.github.kubecontroller.emulator.resource.BuiltInSchemas;
 import io.github.kubecontroller.emulator.resource.ResourceType;
 import io.github.kubecontroller.emulator.rest.Json;
 import io.github.kubecontroller.emulator.rest.StatusException;
-import io.kubernetes.client.proto.V1;
-import io.kubernetes.client.proto.V1Apiextensions;
-import io.kubernetes.client.proto.V1Apps;
-import io.kubernetes.client.proto.V1Coordination;
-import io.kubernetes.client.proto.V1Events;
 
 /**
  * Decodes {@code application/vnd.kubernetes.protobuf} request bodies of built-in kinds into their JSON form. client-go
@@ -42,21 +37,17 @@ final class ProtobufBodies {
 
 	private static final byte[] MAGIC = { 'k', '8', 's', 0 };
 
-	private static final Map<String, FileDescriptor> FILES = Map.of("", V1.getDescriptor(), "apps",
-			V1Apps.getDescriptor(), "coordination.k8s.io", V1Coordination.getDescriptor(), "events.k8s.io",
-			V1Events.getDescriptor(), "apiextensions.k8s.io", V1Apiextensions.getDescriptor());
-
 	private static final String META = "k8s.io.apimachinery.pkg.apis.meta.v1.";
 
 	private ProtobufBodies() {
 	}
 
 	static boolean supports(ResourceType type) {
-		return !type.isCustom() && FILES.containsKey(type.group());
+		return BuiltInSchemas.of(type) != null;
 	}
 
 	static ObjectNode decode(ResourceType type, byte[] body) {
-		Descriptor descriptor = FILES.get(type.group()).findMessageTypeByName(type.kind());
+		Descriptor descriptor = BuiltInSchemas.of(type);
 		if (descriptor == null || body.length < MAGIC.length || body[0] != MAGIC[0] || body[1] != MAGIC[1]
 				|| body[2] != MAGIC[2] || body[3] != MAGIC[3]) {
 			throw StatusException.badRequest("the object provided is unrecognized (must be of type " + type.kind()

@@ -35,9 +35,14 @@ final class WatchStream {
 		this.defaultTimeout = defaultTimeout;
 	}
 
+	/**
+	 * Streams the subscription's events until the timeout, the client leaving, or the watch being closed.
+	 * @param table when not {@code null}, each event's object is a one-row Table (rule D5)
+	 */
 	void serve(HttpExchange exchange, ResourceType type, ListOptions options, Subscription subscription,
-			boolean initialEventsEnd) throws IOException {
-		exchange.getResponseHeaders().set("Content-Type", Responses.JSON);
+			boolean initialEventsEnd, TableWriter table) throws IOException {
+		exchange.getResponseHeaders().set("Content-Type", (table != null) ? table.contentType() : Responses.JSON);
+		boolean[] firstRow = { true };
 		exchange.sendResponseHeaders(200, 0);
 		// timeoutSeconds=0 is "not set", as in Go.
 		long timeoutNanos = (options.timeoutSeconds() != null && options.timeoutSeconds() > 0)
@@ -67,7 +72,7 @@ final class WatchStream {
 				}
 				int batch = 0;
 				while (delivery != null) {
-					writeDelivery(out, type, delivery, initialEventsEnd);
+					writeDelivery(out, type, delivery, initialEventsEnd, table, firstRow);
 					if (++batch >= MAX_BATCH) {
 						break;
 					}
@@ -97,8 +102,8 @@ final class WatchStream {
 		}
 	}
 
-	private void writeDelivery(OutputStream out, ResourceType type, Delivery delivery, boolean initialEventsEnd)
-			throws IOException {
+	private void writeDelivery(OutputStream out, ResourceType type, Delivery delivery, boolean initialEventsEnd,
+			TableWriter table, boolean[] firstRow) throws IOException {
 		if (delivery.type() == Delivery.Type.INITIAL_EVENTS_END) {
 			if (initialEventsEnd) {
 				write(out, bookmark(type, delivery.revision(), true));
@@ -106,7 +111,13 @@ final class WatchStream {
 			return;
 		}
 		out.write(("{\"type\":\"" + delivery.type().name() + "\",\"object\":").getBytes(StandardCharsets.UTF_8));
-		out.write(ObjectCodec.whole(delivery.object(), type, delivery.revision()));
+		if (table != null) {
+			out.write(table.single(delivery.object(), delivery.revision(), firstRow[0]));
+			firstRow[0] = false;
+		}
+		else {
+			out.write(ObjectCodec.whole(delivery.object(), type, delivery.revision()));
+		}
 		out.write('}');
 		out.write('\n');
 	}

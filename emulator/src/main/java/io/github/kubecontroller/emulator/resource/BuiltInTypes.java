@@ -27,7 +27,10 @@ public final class BuiltInTypes {
 	private BuiltInTypes() {
 	}
 
-	/** Every built-in resource, core first, in the order discovery lists them. */
+	/**
+	 * Every built-in resource in the order discovery lists them: core, then the groups by kube-apiserver's priority
+	 * (apps, events.k8s.io, apiextensions.k8s.io, coordination.k8s.io).
+	 */
 	public static List<ResourceType> all() {
 		List<String> namespaceVerbs = List.of("create", "delete", "get", "list", "patch", "update", "watch");
 		return List.of(
@@ -50,9 +53,6 @@ public final class BuiltInTypes {
 								CORE_EVENT_FIELDS)),
 				named("apps", "v1", "Deployment", "deployments", true, List.of("deploy"), List.of("all"), true,
 						rules(true, NameRule.DNS_SUBDOMAIN, Map.of()), "deployments.apps"),
-				named("coordination.k8s.io", "v1", "Lease", "leases", true, List.of(), List.of(), false,
-						new StorageRules(false, false, true, true, false, NameRule.DNS_SUBDOMAIN, Map.of()),
-						"leases.coordination.k8s.io"),
 				// events.k8s.io/v1 shares the storage of core/v1 events, as on a real server.
 				named("events.k8s.io", "v1", "Event", "events", true, List.of("ev"), List.of(), false,
 						new StorageRules(false, false, true, true, false, NameRule.DNS_SUBDOMAIN, Map.of()),
@@ -60,7 +60,10 @@ public final class BuiltInTypes {
 				named("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false,
 						List.of("crd", "crds"), List.of("api-extensions"), true,
 						rules(true, NameRule.DNS_SUBDOMAIN, Map.of()),
-						"customresourcedefinitions.apiextensions.k8s.io"));
+						"customresourcedefinitions.apiextensions.k8s.io"),
+				named("coordination.k8s.io", "v1", "Lease", "leases", true, List.of(), List.of(), false,
+						new StorageRules(false, false, true, true, false, NameRule.DNS_SUBDOMAIN, Map.of()),
+						"leases.coordination.k8s.io"));
 	}
 
 	private static StorageRules rules(boolean generation, NameRule names, Map<String, String> fields) {

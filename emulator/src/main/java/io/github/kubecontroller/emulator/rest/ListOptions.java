@@ -62,13 +62,17 @@ public record ListOptions(boolean watch, String resourceVersion, String resource
 			token = ContinueToken.decode(rawContinue);
 		}
 		List<Cause> causes = new ArrayList<>();
+		if (watch && sendInitialEvents != null && !rvm.equals("NotOlderThan")) {
+			causes.add(Cause.forbidden("resourceVersionMatch",
+					"sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"));
+		}
 		if (!rvm.isEmpty()) {
 			if (watch) {
 				if (sendInitialEvents == null) {
 					causes.add(Cause.forbidden("resourceVersionMatch",
 							"resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided"));
 				}
-				else if (!rvm.equals("NotOlderThan")) {
+				if (!rvm.equals("NotOlderThan")) {
 					causes.add(Cause.notSupported("resourceVersionMatch", StatusException.quote(rvm),
 							List.of("NotOlderThan")));
 				}
@@ -83,21 +87,15 @@ public record ListOptions(boolean watch, String resourceVersion, String resource
 			}
 			else if (!rvm.equals("NotOlderThan") && !rvm.equals("Exact")) {
 				causes.add(Cause.notSupported("resourceVersionMatch", StatusException.quote(rvm),
-						List.of("Exact", "NotOlderThan")));
+						List.of("Exact", "NotOlderThan", "")));
 			}
 			else if (rvm.equals("Exact") && rv.equals("0")) {
 				causes.add(Cause.forbidden("resourceVersionMatch",
 						"resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\""));
 			}
 		}
-		if (sendInitialEvents != null) {
-			if (!watch) {
-				causes.add(Cause.forbidden("sendInitialEvents", "sendInitialEvents is forbidden for list"));
-			}
-			else if (!rvm.equals("NotOlderThan")) {
-				causes.add(Cause.forbidden("resourceVersionMatch",
-						"sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"));
-			}
+		if (sendInitialEvents != null && !watch) {
+			causes.add(Cause.forbidden("sendInitialEvents", "sendInitialEvents is forbidden for list"));
 		}
 		if (!causes.isEmpty()) {
 			throw StatusException.invalid("ListOptions.meta.k8s.io", "meta.k8s.io", "ListOptions", "", causes);

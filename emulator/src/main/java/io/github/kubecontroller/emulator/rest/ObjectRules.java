@@ -78,7 +78,9 @@ final class ObjectRules {
 					causes.add(Cause.invalid("metadata.name", quoted, "must be no more than 63 characters"));
 				}
 				if (!DNS1123_LABEL.matcher(name).matches()) {
-					causes.add(Cause.invalid("metadata.name", quoted, DNS1123_LABEL_MESSAGE));
+					// A valid subdomain of valid length can only have failed on its dots (IsDNS1123Label).
+					causes.add(Cause.invalid("metadata.name", quoted,
+							DNS1123_SUBDOMAIN.matcher(name).matches() ? "must not contain dots" : DNS1123_LABEL_MESSAGE));
 				}
 			}
 			case DNS_1035_LABEL -> {

@@ -1,6 +1,7 @@
 package io.github.kubecontroller.emulator.rest;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -227,6 +228,7 @@ public final class ResourceOperations {
 
 	/** POST (rule H1). */
 	public Written create(ResourceType type, String namespace, ObjectNode object, WriteOptions options) {
+		List<String> warnings = decodingWarnings(type, object, options);
 		checkIdentity(type, namespace, null, object);
 		ObjectNode metadata = metadata(object);
 		String name = ObjectCodec.text(metadata, "name");
@@ -255,12 +257,28 @@ public final class ResourceOperations {
 			}
 			if (options.dryRun()) {
 				metadata.put("resourceVersion", "");
-				return new Written(201, null, object);
+				return new Written(201, null, object, warnings);
 			}
 			StoredObject stored = persist(tx, type, object);
 			this.lifecycles.afterWrite(type, stored, tx);
-			return new Written(201, stored, null);
+			return new Written(201, stored, null, warnings);
 		});
+	}
+
+	/**
+	 * Drops members the kind does not have; with {@code fieldValidation=Strict} that is a 400, with {@code Warn}
+	 * (the default) each becomes a warning, with {@code Ignore} nothing is said (rule H8).
+	 */
+	private static List<String> decodingWarnings(ResourceType type, ObjectNode object, WriteOptions options) {
+		List<String> unknown = UnknownFields.prune(type, object);
+		if (unknown.isEmpty() || options.fieldValidation().equals("Ignore")) {
+			return List.of();
+		}
+		if (options.fieldValidation().equals("Strict")) {
+			throw StatusException.badRequest(type.kind() + " in version \"" + type.version()
+					+ "\" cannot be handled as a " + type.kind() + ": " + UnknownFields.strictError(unknown));
+		}
+		return unknown.stream().map((path) -> "unknown field \"" + path + "\"").toList();
 	}
 
 	private void prepareForCreate(ResourceType type, ObjectNode object) {
@@ -314,6 +332,7 @@ public final class ResourceOperations {
 	/** PUT (rules H3, H4, C7, C9, K4, K5). */
 	public Written update(ResourceType type, String namespace, String name, String subresource, ObjectNode object,
 			WriteOptions options) {
+		List<String> warnings = decodingWarnings(type, object, options);
 		checkIdentity(type, namespace, name, object);
 		String rv = ObjectCodec.text(metadata(object), "resourceVersion");
 		if (!rv.isEmpty()) {
@@ -330,7 +349,7 @@ public final class ResourceOperations {
 					Defaults.omitEmpty(type, object);
 					validate(type, object);
 					StoredObject stored = persist(tx, type, object);
-					return new Written(201, stored, null);
+					return new Written(201, stored, null, warnings);
 				}
 				throw StatusException.notFound(type, name);
 			}
@@ -343,7 +362,7 @@ public final class ResourceOperations {
 			else if (Long.parseLong(rv) != current.resourceVersion()) {
 				throw StatusException.optimisticConflict(type, name);
 			}
-			return commitUpdate(tx, type, subresource, current, object, options);
+			return commitUpdate(tx, type, subresource, current, object, options).withWarnings(warnings);
 		});
 	}
 
@@ -475,6 +494,10 @@ public final class ResourceOperations {
 					optionProblems);
 		}
 		JsonNode patch = parsePatch(type, mediaType, body);
+		if (apply && patch.path("metadata").has("managedFields")
+				&& !patch.path("metadata").get("managedFields").isNull()) {
+			throw StatusException.badRequest("metadata.managedFields must be nil");
+		}
 		return this.store.write((tx) -> {
 			StoredObject current = tx.get(type.storage(), StoredObject.key(nullToEmpty(namespace), name));
 			if (current == null) {
@@ -488,6 +511,14 @@ public final class ResourceOperations {
 			}
 			ObjectNode live = ObjectCodec.present(current, type, current.resourceVersion());
 			ObjectNode patched = applyPatch(type, mediaType, live, patch);
+			List<String> unknown = UnknownFields.prune(type, patched);
+			if (!unknown.isEmpty() && options.fieldValidation().equals("Strict")) {
+				throw StatusException.invalid(type, name,
+						List.of(Cause.invalid("patch", StatusException.quote(new String(body, StandardCharsets.UTF_8)),
+								UnknownFields.strictError(unknown))));
+			}
+			List<String> warnings = (unknown.isEmpty() || options.fieldValidation().equals("Ignore")) ? List.of()
+					: unknown.stream().map((path) -> "unknown field \"" + path + "\"").toList();
 			if (apply) {
 				checkIdentity(type, namespace, name, (ObjectNode) patch);
 			}
@@ -498,7 +529,7 @@ public final class ResourceOperations {
 			}
 			checkIdentity(type, namespace, name, patched);
 			metadata.put("resourceVersion", Long.toString(current.resourceVersion()));
-			return commitUpdate(tx, type, subresource, current, patched, options);
+			return commitUpdate(tx, type, subresource, current, patched, options).withWarnings(warnings);
 		});
 	}
 
@@ -780,8 +811,22 @@ public final class ResourceOperations {
 	 * @param code 200 or 201
 	 * @param object the stored state (null for a dry run)
 	 * @param dryRunResult the state a dry run would have stored
+	 * @param warnings texts for {@code Warning: 299} response headers
 	 */
-	public record Written(int code, StoredObject object, ObjectNode dryRunResult) {
+	public record Written(int code, StoredObject object, ObjectNode dryRunResult, List<String> warnings) {
+
+		Written(int code, StoredObject object, ObjectNode dryRunResult) {
+			this(code, object, dryRunResult, List.of());
+		}
+
+		Written withWarnings(List<String> more) {
+			if (more.isEmpty()) {
+				return this;
+			}
+			List<String> all = new ArrayList<>(this.warnings);
+			all.addAll(more);
+			return new Written(this.code, this.object, this.dryRunResult, List.copyOf(all));
+		}
 	}
 
 	/**

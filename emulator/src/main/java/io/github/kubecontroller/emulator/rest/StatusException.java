@@ -172,7 +172,7 @@ public final class StatusException extends RuntimeException {
 	}
 
 	public static StatusException tooLarge(String message) {
-		return new StatusException(413, "RequestEntityTooLarge", message, null);
+		return new StatusException(413, "RequestEntityTooLarge", "Request entity too large: " + message, null);
 	}
 
 	public static StatusException timeout(String message, List<Cause> causes, int retryAfterSeconds) {

@@ -13,12 +13,17 @@ import java.util.Map;
  */
 public record WriteOptions(String fieldManager, Boolean force, boolean dryRun, String fieldValidation) {
 
-	public static WriteOptions parse(Map<String, List<String>> query) {
+	/**
+	 * Parses the options of a write.
+	 * @param optionsKind {@code CreateOptions}, {@code UpdateOptions} or {@code PatchOptions}, for error messages
+	 */
+	public static WriteOptions parse(Map<String, List<String>> query, String optionsKind) {
 		String force = ListOptions.first(query, "force");
 		String dryRun = ListOptions.first(query, "dryRun");
 		if (dryRun != null && !dryRun.equals("All")) {
-			throw StatusException.invalid("", "", "", "", List.of(StatusException.Cause.notSupported("dryRun",
-					"[]string{" + StatusException.quote(dryRun) + "}", List.of("All"))));
+			throw StatusException.invalid(optionsKind + ".meta.k8s.io", "meta.k8s.io", optionsKind, "",
+					List.of(StatusException.Cause.notSupported("dryRun",
+							"[]string{" + StatusException.quote(dryRun) + "}", List.of("All"))));
 		}
 		return new WriteOptions(ListOptions.first(query, "fieldManager"), (force == null) ? null : "true".equals(force),
 				dryRun != null, ListOptions.first(query, "fieldValidation", ""));
