@@ -82,13 +82,21 @@ public final class Kubectl implements AutoCloseable {
 	 * @throws AssertionError when no kubectl can be found
 	 */
 	public static Kubectl forEmulator(KubeApiEmulator emulator, Path workDir) {
+		return forKubeconfig(emulator.writeKubeconfig(workDir.resolve("kubeconfig.yaml")), workDir);
+	}
+
+	/**
+	 * A kubectl for the cluster of an existing kubeconfig file, keeping its home, cache and files under
+	 * {@code workDir}.
+	 * @throws AssertionError when no kubectl can be found
+	 */
+	public static Kubectl forKubeconfig(Path kubeconfig, Path workDir) {
 		Path executable = locateExecutable();
 		try {
 			Path home = Files.createDirectories(workDir.resolve("home"));
 			Path cacheDir = Files.createDirectories(workDir.resolve("kube-cache"));
 			Files.createDirectories(workDir.resolve("files"));
 			Files.createDirectories(workDir.resolve("logs"));
-			Path kubeconfig = emulator.writeKubeconfig(workDir.resolve("kubeconfig.yaml"));
 			return new Kubectl(executable, workDir, home, kubeconfig, cacheDir, null, new CopyOnWriteArrayList<>(),
 					new AtomicInteger());
 		}
