@@ -277,7 +277,7 @@ final class ApiHandler implements HttpHandler {
 				negotiateJson(exchange);
 				ObjectNode body = objectBody(exchange, t.type());
 				written(exchange, t.type(),
-						this.operations.create(t.type(), t.namespace(), body, WriteOptions.parse(query, "CreateOptions")));
+						this.operations.create(t.type(), t.namespace(), body, WriteOptions.parse(query, "CreateOptions", exchange.getRequestHeaders().getFirst("User-Agent"))));
 			}
 			case "PUT" -> {
 				if (t.name() == null) {
@@ -287,7 +287,7 @@ final class ApiHandler implements HttpHandler {
 				negotiateJson(exchange);
 				ObjectNode body = objectBody(exchange, t.type());
 				written(exchange, t.type(), this.operations.update(t.type(), t.namespace(), t.name(),
-						t.subresource(), body, WriteOptions.parse(query, "UpdateOptions")));
+						t.subresource(), body, WriteOptions.parse(query, "UpdateOptions", exchange.getRequestHeaders().getFirst("User-Agent"))));
 			}
 			case "PATCH" -> {
 				if (t.name() == null) {
@@ -299,7 +299,7 @@ final class ApiHandler implements HttpHandler {
 				written(exchange, t.type(),
 						this.operations.patch(t.type(), t.namespace(), t.name(), t.subresource(),
 								exchange.getRequestHeaders().getFirst("Content-Type"), body,
-								WriteOptions.parse(query, "PatchOptions")));
+								WriteOptions.parse(query, "PatchOptions", exchange.getRequestHeaders().getFirst("User-Agent"))));
 			}
 			case "DELETE" -> {
 				if (t.subresource() != null) {

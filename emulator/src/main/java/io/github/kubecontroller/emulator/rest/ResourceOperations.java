@@ -82,7 +82,7 @@ public final class ResourceOperations {
 			if (this.store.get(namespaces.storage(), StoredObject.key("", name)) == null) {
 				ObjectNode namespace = Json.object();
 				namespace.put("apiVersion", "v1").put("kind", "Namespace").putObject("metadata").put("name", name);
-				create(namespaces, null, namespace, new WriteOptions(null, null, false, ""));
+				create(namespaces, null, namespace, WriteOptions.internal());
 			}
 		}
 	}
@@ -228,6 +228,15 @@ public final class ResourceOperations {
 
 	/** POST (rule H1). */
 	public Written create(ResourceType type, String namespace, ObjectNode object, WriteOptions options) {
+		metadata(object).remove("managedFields");
+		return createObject(type, namespace, object, options, false);
+	}
+
+	/**
+	 * @param applied whether {@code object} is the result of an apply and already carries its managedFields
+	 */
+	private Written createObject(ResourceType type, String namespace, ObjectNode object, WriteOptions options,
+			boolean applied) {
 		List<String> warnings = decodingWarnings(type, object, options);
 		checkIdentity(type, namespace, null, object);
 		ObjectNode metadata = metadata(object);
@@ -252,6 +261,9 @@ public final class ResourceOperations {
 			Defaults.forCreate(type, object, now());
 			Defaults.omitEmpty(type, object);
 			validate(type, object);
+			if (!applied) {
+				ManagedFields.recordUpdate(type, null, null, object, options.manager(), now());
+			}
 			if (tx.get(type.storage(), StoredObject.key(nullToEmpty(namespace), finalName)) != null) {
 				throw StatusException.alreadyExists(type, finalName);
 			}
@@ -348,6 +360,7 @@ public final class ResourceOperations {
 					Defaults.forCreate(type, object, now());
 					Defaults.omitEmpty(type, object);
 					validate(type, object);
+					ManagedFields.recordUpdate(type, null, null, object, options.manager(), now());
 					StoredObject stored = persist(tx, type, object);
 					return new Written(201, stored, null, warnings);
 				}
@@ -362,7 +375,7 @@ public final class ResourceOperations {
 			else if (Long.parseLong(rv) != current.resourceVersion()) {
 				throw StatusException.optimisticConflict(type, name);
 			}
-			return commitUpdate(tx, type, subresource, current, object, options).withWarnings(warnings);
+			return commitUpdate(tx, type, subresource, current, object, options, false).withWarnings(warnings);
 		});
 	}
 
@@ -370,9 +383,12 @@ public final class ResourceOperations {
 	 * Validates and stores a new state of an existing object: the common tail of PUT and PATCH.
 	 */
 	private Written commitUpdate(Transaction tx, ResourceType type, String subresource, StoredObject current,
-			ObjectNode proposed, WriteOptions options) {
+			ObjectNode proposed, WriteOptions options, boolean applied) {
 		ObjectNode old = ObjectCodec.present(current, type, current.resourceVersion());
 		ObjectNode updated = "status".equals(subresource) ? statusOnly(old, proposed) : proposed;
+		if (applied) {
+			copy((ObjectNode) proposed.get("metadata"), metadata(updated), "managedFields");
+		}
 		ObjectNode metadata = metadata(updated);
 		ObjectNode oldMetadata = (ObjectNode) old.get("metadata");
 		List<Cause> causes = new ArrayList<>();
@@ -412,12 +428,15 @@ public final class ResourceOperations {
 		Defaults.forUpdate(type, old, updated, now());
 		Defaults.omitEmpty(type, updated);
 		validate(type, updated);
+		if (!applied) {
+			ManagedFields.recordUpdate(type, subresource, old, updated, options.manager(), now());
+		}
 		this.lifecycles.validateUpdate(type, old, updated);
 		if ((type.rules().generation() || type.isCustom()) && subresource == null
 				&& generationChanges(type, old, updated)) {
 			metadata.put("generation", oldMetadata.path("generation").asLong(0) + 1);
 		}
-		if (updated.equals(old)) {
+		if (ManagedFields.withoutTimes(updated).equals(ManagedFields.withoutTimes(old))) {
 			// A no-op write is not persisted: no new revision, no event (rule F11).
 			return new Written(200, current, null);
 		}
@@ -504,13 +523,17 @@ public final class ResourceOperations {
 				if (!apply || subresource != null) {
 					throw StatusException.notFound(type, name);
 				}
-				ObjectNode created = ((ObjectNode) patch).deepCopy();
+				ObjectNode created = ServerSideApply.apply(type, null, null, (ObjectNode) patch, options.manager(),
+						Boolean.TRUE.equals(options.force()), now());
 				checkIdentity(type, namespace, name, created);
 				metadata(created).put("name", name);
-				return create(type, namespace, created, options);
+				return createObject(type, namespace, created, options, true);
 			}
 			ObjectNode live = ObjectCodec.present(current, type, current.resourceVersion());
-			ObjectNode patched = applyPatch(type, mediaType, live, patch);
+			ObjectNode patched = apply
+					? ServerSideApply.apply(type, subresource, live, (ObjectNode) patch, options.manager(),
+							Boolean.TRUE.equals(options.force()), now())
+					: applyPatch(type, mediaType, live, patch);
 			List<String> unknown = UnknownFields.prune(type, patched);
 			if (!unknown.isEmpty() && options.fieldValidation().equals("Strict")) {
 				throw StatusException.invalid(type, name,
@@ -529,7 +552,7 @@ public final class ResourceOperations {
 			}
 			checkIdentity(type, namespace, name, patched);
 			metadata.put("resourceVersion", Long.toString(current.resourceVersion()));
-			return commitUpdate(tx, type, subresource, current, patched, options).withWarnings(warnings);
+			return commitUpdate(tx, type, subresource, current, patched, options, apply).withWarnings(warnings);
 		});
 	}
 
@@ -564,7 +587,7 @@ public final class ResourceOperations {
 				case "application/merge-patch+json" -> JsonMergePatch.apply(live, patch);
 				case "application/strategic-merge-patch+json" ->
 					StrategicMergePatch.apply(live, patch, PatchSchema.forKind(type.group(), type.kind()));
-				default -> ServerSideApply.apply(live, (ObjectNode) patch);
+				default -> throw new IllegalArgumentException("not a patch type: " + mediaType);
 			};
 		}
 		catch (PatchException ex) {

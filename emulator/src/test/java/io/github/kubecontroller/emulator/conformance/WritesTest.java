@@ -6,7 +6,6 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -227,7 +226,6 @@ class WritesTest extends ConformanceSupport {
 			.isEqualTo(2);
 	}
 
-	@Disabled("H7/J5: managedFields and server-side apply field ownership are not implemented yet")
 	@Test
 	@DisplayName("H7: non-apply writes record an Update managedFields entry for fieldManager")
 	void managedFieldsFromFieldManager() {
@@ -241,7 +239,6 @@ class WritesTest extends ConformanceSupport {
 		assertThat(entry.path("time").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
 	}
 
-	@Disabled("H7/J5: managedFields and server-side apply field ownership are not implemented yet")
 	@Test
 	@DisplayName("H7: without fieldManager the manager is the User-Agent up to the first '/'")
 	void managedFieldsFromUserAgent() {
