@@ -241,7 +241,7 @@ final class ApiHandler implements HttpHandler {
 				|| "1".equals(ListOptions.first(query, "watch"));
 		switch (method) {
 			case "GET", "HEAD" -> {
-				TableWriter table = negotiateRead(exchange, t.type(), query);
+				ObjectFormat table = negotiateRead(exchange, t.type(), query, t.name() == null && !watch);
 				if (t.name() == null) {
 					if (watch) {
 						requireVerb(t, "watch");
@@ -260,7 +260,7 @@ final class ApiHandler implements HttpHandler {
 					requireVerb(t, "get");
 					StoredObject object = this.operations.get(t.type(), t.namespace(), t.name());
 					if (table != null) {
-						Responses.bytes(exchange, 200, table.contentType(),
+						Responses.bytes(exchange, 200, table.contentType(false),
 								table.single(object, object.resourceVersion(), true));
 					}
 					else {
@@ -323,12 +323,12 @@ final class ApiHandler implements HttpHandler {
 		}
 	}
 
-	private void list(HttpExchange exchange, Target t, ListOptions options, TableWriter table) throws IOException {
+	private void list(HttpExchange exchange, Target t, ListOptions options, ObjectFormat table) throws IOException {
 		ListPage page = this.operations.list(t.type(), t.namespace(), options);
 		String continueToken = (page.continueAfterKey() != null)
 				? new ListOptions.ContinueToken(page.revision(), page.continueAfterKey()).encode() : null;
 		if (table != null) {
-			Responses.bytes(exchange, 200, table.contentType(), table.list(page, continueToken));
+			Responses.bytes(exchange, 200, table.contentType(true), table.list(page, continueToken));
 			return;
 		}
 		Responses.bytes(exchange, 200, Responses.JSON, listBody(t.type(), page, continueToken));
@@ -360,7 +360,7 @@ final class ApiHandler implements HttpHandler {
 		return out.toByteArray();
 	}
 
-	private void watch(HttpExchange exchange, Target t, ListOptions options, TableWriter table) throws IOException {
+	private void watch(HttpExchange exchange, Target t, ListOptions options, ObjectFormat table) throws IOException {
 		Subscription subscription;
 		try {
 			subscription = this.operations.watch(t.type(), t.namespace(), options, this.watchCapacity);
@@ -486,19 +486,28 @@ final class ApiHandler implements HttpHandler {
 	}
 
 	/**
-	 * Reads are served as JSON or, when asked first, as a Table (rule D2); anything else is 406 (D1).
-	 * @return the table writer, or {@code null} for JSON
+	 * Reads are served as JSON, or converted when the first servable Accept entry asks for a Table (rule D2) or
+	 * PartialObjectMetadata (D6; the List form only for lists); anything else is 406 (D1).
+	 * @return the conversion, or {@code null} for JSON
 	 */
-	private TableWriter negotiateRead(HttpExchange exchange, ResourceType type, Map<String, List<String>> query) {
+	private ObjectFormat negotiateRead(HttpExchange exchange, ResourceType type, Map<String, List<String>> query,
+			boolean list) {
 		for (MediaType accepted : MediaTypes.parseAccept(exchange.getRequestHeaders().getFirst("Accept"))) {
 			if (accepted.isPlainJson()) {
 				return null;
 			}
-			if (accepted.type().equals("application/json") && "Table".equals(accepted.param("as"))
-					&& "meta.k8s.io".equals(accepted.param("g"))
-					&& (accepted.param("v").equals("v1") || accepted.param("v").equals("v1beta1"))) {
+			boolean metaK8s = accepted.type().equals("application/json") && "meta.k8s.io".equals(accepted.param("g"))
+					&& (accepted.param("v").equals("v1") || accepted.param("v").equals("v1beta1"));
+			if (!metaK8s) {
+				continue;
+			}
+			String as = accepted.param("as");
+			if (as.equals("Table")) {
 				return new TableWriter(type, accepted.param("v"), ListOptions.first(query, "includeObject"),
 						this::customResourceDefinition);
+			}
+			if (as.equals(list ? "PartialObjectMetadataList" : "PartialObjectMetadata")) {
+				return new MetadataFormat(type, accepted.param("v"));
 			}
 		}
 		throw StatusException.notAcceptable(List.of("application/json", "application/yaml",

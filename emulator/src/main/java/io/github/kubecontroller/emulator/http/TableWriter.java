@@ -18,7 +18,7 @@ import io.github.kubecontroller.emulator.store.StoredObject;
 /**
  * Writes {@code meta.k8s.io Table} responses, what {@code kubectl get} asks for (rules D2, D3, D5).
  */
-final class TableWriter {
+final class TableWriter implements ObjectFormat {
 
 	private final ResourceType type;
 
@@ -44,12 +44,14 @@ final class TableWriter {
 		this.columns = PrinterColumns.of(type, type.isCustom() ? crdLookup.apply(type) : null);
 	}
 
-	String contentType() {
+	@Override
+	public String contentType(boolean list) {
 		return "application/json;as=Table;v=" + this.apiVersion.substring("meta.k8s.io/".length())
 				+ ";g=meta.k8s.io";
 	}
 
-	byte[] list(ListPage page, String continueToken) {
+	@Override
+	public byte[] list(ListPage page, String continueToken) {
 		ObjectNode table = table(Long.toString(page.revision()), true);
 		ObjectNode metadata = (ObjectNode) table.get("metadata");
 		if (continueToken != null) {
@@ -67,7 +69,8 @@ final class TableWriter {
 	}
 
 	/** One object as a one-row table; watch events after the first carry no column definitions. */
-	byte[] single(StoredObject object, long revision, boolean withColumns) {
+	@Override
+	public byte[] single(StoredObject object, long revision, boolean withColumns) {
 		ObjectNode table = table(Long.toString(revision), withColumns);
 		table.putArray("rows").add(row(object, revision, Instant.now()));
 		return Json.write(table);

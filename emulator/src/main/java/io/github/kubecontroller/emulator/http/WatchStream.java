@@ -37,11 +37,12 @@ final class WatchStream {
 
 	/**
 	 * Streams the subscription's events until the timeout, the client leaving, or the watch being closed.
-	 * @param table when not {@code null}, each event's object is a one-row Table (rule D5)
+	 * @param table when not {@code null}, how each event's object is converted (a one-row Table, rule D5, or
+	 *        PartialObjectMetadata, D6)
 	 */
 	void serve(HttpExchange exchange, ResourceType type, ListOptions options, Subscription subscription,
-			boolean initialEventsEnd, TableWriter table) throws IOException {
-		exchange.getResponseHeaders().set("Content-Type", (table != null) ? table.contentType() : Responses.JSON);
+			boolean initialEventsEnd, ObjectFormat table) throws IOException {
+		exchange.getResponseHeaders().set("Content-Type", (table != null) ? table.contentType(false) : Responses.JSON);
 		boolean[] firstRow = { true };
 		exchange.sendResponseHeaders(200, 0);
 		// timeoutSeconds=0 is "not set", as in Go.
@@ -103,7 +104,7 @@ final class WatchStream {
 	}
 
 	private void writeDelivery(OutputStream out, ResourceType type, Delivery delivery, boolean initialEventsEnd,
-			TableWriter table, boolean[] firstRow) throws IOException {
+			ObjectFormat table, boolean[] firstRow) throws IOException {
 		if (delivery.type() == Delivery.Type.INITIAL_EVENTS_END) {
 			if (initialEventsEnd) {
 				write(out, bookmark(type, delivery.revision(), true));

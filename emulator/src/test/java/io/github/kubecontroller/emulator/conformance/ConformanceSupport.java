@@ -361,8 +361,12 @@ abstract class ConformanceSupport {
 
 	/** Opens a watch (GET {@code pathAndQuery}); it is closed after the test. */
 	WatchConnection watch(String pathAndQuery) {
+		return watch(pathAndQuery, JSON);
+	}
+
+	WatchConnection watch(String pathAndQuery, String accept) {
 		WatchConnection connection = WatchConnection.open(this.http,
-				URI.create(this.emulator.baseUrl() + pathAndQuery));
+				URI.create(this.emulator.baseUrl() + pathAndQuery), accept);
 		this.watches.add(connection);
 		return connection;
 	}

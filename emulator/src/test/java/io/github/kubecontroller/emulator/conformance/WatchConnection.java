@@ -48,7 +48,11 @@ final class WatchConnection implements AutoCloseable {
 	}
 
 	static WatchConnection open(HttpClient http, URI uri) {
-		HttpRequest request = HttpRequest.newBuilder(uri).GET().build();
+		return open(http, uri, "application/json");
+	}
+
+	static WatchConnection open(HttpClient http, URI uri, String accept) {
+		HttpRequest request = HttpRequest.newBuilder(uri).header("Accept", accept).GET().build();
 		try {
 			return new WatchConnection(http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
 				.get(ConformanceSupport.DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
