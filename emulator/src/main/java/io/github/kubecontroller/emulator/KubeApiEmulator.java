@@ -11,7 +11,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.github.kubecontroller.emulator.control.AccessControl;
+import io.github.kubecontroller.emulator.control.Audit;
+import io.github.kubecontroller.emulator.control.Faults;
 import io.github.kubecontroller.emulator.http.ApiServer;
+import io.github.kubecontroller.emulator.http.RequestControls;
 import io.github.kubecontroller.emulator.resource.ResourceCatalog;
 import io.github.kubecontroller.emulator.rest.ResourceOperations;
 import io.github.kubecontroller.emulator.store.ObjectStore;
@@ -42,13 +46,22 @@ public final class KubeApiEmulator implements AutoCloseable {
 
 	private final ResourceOperations operations;
 
+	private final RequestControls controls;
+
 	private volatile ApiServer server;
+
+	/** The port bound by the first start; later starts reuse it, so a restart keeps the address. */
+	private int boundPort;
+
+	private HangingListener hangingListener;
 
 	private KubeApiEmulator(Builder settings) {
 		this.settings = settings;
 		this.store = new ObjectStore(settings.clock, settings.historyWindow, settings.historyMaxEvents);
 		this.catalog = new ResourceCatalog();
 		this.operations = new ResourceOperations(this.store, this.catalog, settings.clock);
+		this.controls = new RequestControls(new AccessControl(settings.clock), new Faults(settings.clock),
+				new Audit());
 		this.operations.bootstrap();
 	}
 
@@ -61,20 +74,49 @@ public final class KubeApiEmulator implements AutoCloseable {
 		if (this.server != null) {
 			throw new IllegalStateException("already started on " + baseUrl());
 		}
-		ApiServer started = new ApiServer(new InetSocketAddress(this.settings.host, this.settings.port), this.catalog,
+		endHanging();
+		int port = (this.boundPort != 0) ? this.boundPort : this.settings.port;
+		ApiServer started = new ApiServer(new InetSocketAddress(this.settings.host, port), this.catalog,
 				this.operations, this.settings.bookmarkInterval, this.settings.defaultWatchTimeout,
-				this.settings.watchCapacity);
+				this.settings.watchCapacity, this.controls);
 		started.start();
 		this.server = started;
+		this.boundPort = started.port();
 		return this;
 	}
 
-	/** Stops listening and ends every open watch. The stored data is kept. */
+	/** Stops listening and ends every open watch. The stored data is kept; {@link #start()} serves it again. */
 	public synchronized void stop() {
+		endHanging();
 		if (this.server != null) {
 			this.store.closeAllWatches();
 			this.server.stop();
 			this.server = null;
+		}
+	}
+
+	/**
+	 * Simulates an API server outage: the listener goes away and open watches are cut. With
+	 * {@link Outage#REFUSE_CONNECTIONS} new connections are refused; with {@link Outage#HANG} they are accepted and
+	 * never answered. {@link #restart()} ends the outage on the same port with the same data.
+	 */
+	public synchronized void outage(Outage outage) {
+		stop();
+		if (outage == Outage.HANG) {
+			this.hangingListener = new HangingListener(this.settings.host, this.boundPort);
+		}
+	}
+
+	/** Stops (if running) and starts again on the same port, keeping every object and the history. */
+	public synchronized KubeApiEmulator restart() {
+		stop();
+		return start();
+	}
+
+	private void endHanging() {
+		if (this.hangingListener != null) {
+			this.hangingListener.close();
+			this.hangingListener = null;
 		}
 	}
 
@@ -99,6 +141,14 @@ public final class KubeApiEmulator implements AutoCloseable {
 	 * @return {@code file}
 	 */
 	public Path writeKubeconfig(Path file) {
+		return writeKubeconfig(file, null);
+	}
+
+	/**
+	 * Writes a kubeconfig whose user authenticates with {@code token} (see {@link #accessControl()}).
+	 * @return {@code file}
+	 */
+	public Path writeKubeconfig(Path file, String token) {
 		String kubeconfig = """
 				apiVersion: v1
 				kind: Config
@@ -115,9 +165,9 @@ public final class KubeApiEmulator implements AutoCloseable {
 				current-context: kube-api-emulator
 				users:
 				- name: kube-api-emulator
-				  user: {}
+				  user: %s
 				preferences: {}
-				""".formatted(baseUrl());
+				""".formatted(baseUrl(), (token != null) ? "{token: \"" + token + "\"}" : "{}");
 		try {
 			Path absolute = file.toAbsolutePath();
 			if (absolute.getParent() != null) {
@@ -155,6 +205,29 @@ public final class KubeApiEmulator implements AutoCloseable {
 	 */
 	public void closeAllWatches() {
 		this.store.closeAllWatches();
+	}
+
+	/**
+	 * Ends every open watch with an ERROR event carrying 410 Expired, as when the server's watch cache is
+	 * re-initialised: clients must relist.
+	 */
+	public void expireAllWatches() {
+		this.store.expireAllWatches();
+	}
+
+	/** Faults to inject into matching requests: error statuses, 429s, latency. */
+	public Faults faults() {
+		return this.controls.faults();
+	}
+
+	/** Bearer tokens and allow rules; off until enabled. */
+	public AccessControl accessControl() {
+		return this.controls.access();
+	}
+
+	/** Counters of every request, and an optional log of the latest ones. */
+	public Audit audit() {
+		return this.controls.audit();
 	}
 
 	/** The cluster-wide resourceVersion of the latest write. */

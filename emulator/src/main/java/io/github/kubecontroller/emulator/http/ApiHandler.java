@@ -19,6 +19,11 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 
+import io.github.kubecontroller.emulator.control.AccessControl;
+import io.github.kubecontroller.emulator.control.AuditEvent;
+import io.github.kubecontroller.emulator.control.Fault;
+import io.github.kubecontroller.emulator.control.Faults;
+import io.github.kubecontroller.emulator.control.RequestAttributes;
 import io.github.kubecontroller.emulator.http.MediaTypes.MediaType;
 import io.github.kubecontroller.emulator.resource.ResourceCatalog;
 import io.github.kubecontroller.emulator.resource.ResourceType;
@@ -63,8 +68,11 @@ final class ApiHandler implements HttpHandler {
 
 	private final int watchCapacity;
 
+	private final RequestControls controls;
+
 	ApiHandler(ResourceCatalog catalog, ResourceOperations operations, WatchStream watches,
-			Supplier<String> serverAddress, int watchCapacity) {
+			Supplier<String> serverAddress, int watchCapacity, RequestControls controls) {
+		this.controls = controls;
 		this.catalog = catalog;
 		this.operations = operations;
 		this.discovery = new DiscoveryDocuments(catalog);
@@ -74,21 +82,79 @@ final class ApiHandler implements HttpHandler {
 		this.watchCapacity = watchCapacity;
 	}
 
+	/**
+	 * Serves one request through the pipeline of a real server: authentication (401), fault injection (the
+	 * emulator's stand-in for flow control: latency and injected errors), authorization (403), then the handler;
+	 * every request is audited.
+	 */
 	@Override
 	public void handle(HttpExchange exchange) throws IOException {
+		java.time.Instant arrived = java.time.Instant.now();
+		Map<String, List<String>> query = query(exchange);
+		String watchParameter = ListOptions.first(query, "watch");
+		RequestAttributes request = RequestAttributes.resolve(exchange.getRequestMethod(),
+				exchange.getRequestURI().getRawPath(), "true".equals(watchParameter) || "1".equals(watchParameter));
+		String user = AccessControl.ANONYMOUS;
 		try {
 			Responses.commonHeaders(exchange);
+			user = this.controls.access().authenticate(exchange.getRequestHeaders().getFirst("Authorization"));
+			if (user == null) {
+				user = "";
+				throw StatusException.unauthorized();
+			}
+			Faults.Decision decision = this.controls.faults().decide(request);
+			if (!decision.latency().isZero()) {
+				Thread.sleep(decision.latency().toMillis());
+			}
+			if (decision.answer() != null) {
+				answerFault(exchange, decision.answer());
+				return;
+			}
+			if (!this.controls.access().authorize(user, request)) {
+				throw forbidden(user, request);
+			}
 			route(exchange);
 		}
 		catch (StatusException ex) {
 			Responses.status(exchange, ex);
 		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 		catch (RuntimeException ex) {
 			Responses.status(exchange, StatusException.internal(String.valueOf(ex)));
 		}
 		finally {
+			this.controls.audit()
+				.record(new AuditEvent(arrived, user, exchange.getRequestHeaders().getFirst("User-Agent"), request,
+						exchange.getResponseCode()));
 			exchange.close();
 		}
+	}
+
+	private static void answerFault(HttpExchange exchange, Fault fault) throws IOException {
+		int retryAfter = (fault.retryAfter() != null) ? (int) Math.max(1, fault.retryAfter().toSeconds()) : 0;
+		if (fault.plainTooManyRequests()) {
+			// API Priority and Fairness answers with plain text, not a Status (rule M1).
+			exchange.getResponseHeaders().set("Retry-After", Integer.toString(Math.max(retryAfter, 1)));
+			Responses.plain(exchange, 429, "Too many requests, please try again later.\n");
+			return;
+		}
+		Responses.status(exchange, StatusException.ofCode(fault.status(),
+				"the emulator injected this fault (" + fault.status() + ")", retryAfter));
+	}
+
+	/** 403 with kube-apiserver's message (rule I13). */
+	private static StatusException forbidden(String user, RequestAttributes request) {
+		String reason = AccessControl.forbiddenReason(user, request);
+		if (!request.resourceRequest()) {
+			return StatusException.forbidden("forbidden: " + reason, StatusException.Details.of(null, null, null));
+		}
+		String resource = request.apiGroup().isEmpty() ? request.resource()
+				: request.resource() + "." + request.apiGroup();
+		String subject = request.name().isEmpty() ? resource : resource + " \"" + request.name() + "\"";
+		return StatusException.forbidden(subject + " is forbidden: " + reason,
+				StatusException.Details.of(request.name(), request.apiGroup(), request.resource()));
 	}
 
 	private void route(HttpExchange exchange) throws IOException {

@@ -32,7 +32,7 @@ public final class ApiServer {
 	}
 
 	public ApiServer(InetSocketAddress address, ResourceCatalog catalog, ResourceOperations operations,
-			Duration bookmarkInterval, Duration defaultWatchTimeout, int watchCapacity) {
+			Duration bookmarkInterval, Duration defaultWatchTimeout, int watchCapacity, RequestControls controls) {
 		try {
 			this.server = HttpServer.create(address, 1024);
 		}
@@ -42,7 +42,7 @@ public final class ApiServer {
 		this.executor = Executors.newCachedThreadPool(new DaemonThreads());
 		this.server.setExecutor(this.executor);
 		this.server.createContext("/", new ApiHandler(catalog, operations,
-				new WatchStream(bookmarkInterval, defaultWatchTimeout), this::hostAndPort, watchCapacity));
+				new WatchStream(bookmarkInterval, defaultWatchTimeout), this::hostAndPort, watchCapacity, controls));
 	}
 
 	public void start() {

@@ -14,6 +14,7 @@ import io.github.kubecontroller.emulator.resource.ResourceType;
 import io.github.kubecontroller.emulator.rest.Json;
 import io.github.kubecontroller.emulator.rest.ListOptions;
 import io.github.kubecontroller.emulator.rest.ObjectCodec;
+import io.github.kubecontroller.emulator.rest.StatusException;
 import io.github.kubecontroller.emulator.store.Subscription;
 import io.github.kubecontroller.emulator.store.Subscription.Delivery;
 
@@ -62,6 +63,12 @@ final class WatchStream {
 				Delivery delivery = subscription.next(wait, TimeUnit.NANOSECONDS);
 				if (delivery == null) {
 					if (subscription.isClosed()) {
+						if (subscription.expired()) {
+							long last = subscription.lastDeliveredRevision();
+							write(out, errorEvent(StatusException
+								.expired("too old resource version: " + last + " (" + (last + 1) + ")")
+								.toStatus()));
+						}
 						return;
 					}
 					if (options.allowWatchBookmarks() && System.nanoTime() >= nextBookmark) {
@@ -95,12 +102,15 @@ final class WatchStream {
 		exchange.getResponseHeaders().set("Content-Type", Responses.JSON);
 		exchange.sendResponseHeaders(200, 0);
 		try (OutputStream out = exchange.getResponseBody()) {
-			ObjectNode event = Json.object();
-			event.put("type", "ERROR");
-			event.set("object", status);
-			out.write(Json.write(event));
-			out.write('\n');
+			write(out, errorEvent(status));
 		}
+	}
+
+	private static ObjectNode errorEvent(ObjectNode status) {
+		ObjectNode event = Json.object();
+		event.put("type", "ERROR");
+		event.set("object", status);
+		return event;
 	}
 
 	private void writeDelivery(OutputStream out, ResourceType type, Delivery delivery, boolean initialEventsEnd,

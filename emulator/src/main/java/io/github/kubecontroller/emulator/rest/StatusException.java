@@ -140,6 +140,33 @@ public final class StatusException extends RuntimeException {
 				Details.of(null, type.group(), type.plural()));
 	}
 
+	/** 401 for missing or invalid credentials (rule I12). */
+	public static StatusException unauthorized() {
+		return new StatusException(401, "Unauthorized", "Unauthorized", null);
+	}
+
+	/** An error of any status, with the reason apimachinery gives that status. */
+	public static StatusException ofCode(int code, String message, int retryAfterSeconds) {
+		String reason = switch (code) {
+			case 400 -> "BadRequest";
+			case 401 -> "Unauthorized";
+			case 403 -> "Forbidden";
+			case 404 -> "NotFound";
+			case 405 -> "MethodNotAllowed";
+			case 409 -> "Conflict";
+			case 410 -> "Expired";
+			case 422 -> "Invalid";
+			case 429 -> "TooManyRequests";
+			case 500 -> "InternalError";
+			case 503 -> "ServiceUnavailable";
+			case 504 -> "Timeout";
+			default -> "Unknown";
+		};
+		Details details = (retryAfterSeconds > 0) ? new Details(null, null, null, null, List.of(), retryAfterSeconds)
+				: null;
+		return new StatusException(code, reason, message, details);
+	}
+
 	public static StatusException forbidden(String message, Details details) {
 		return new StatusException(403, "Forbidden", message, details);
 	}

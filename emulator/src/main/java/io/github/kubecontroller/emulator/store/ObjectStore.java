@@ -201,6 +201,11 @@ public final class ObjectStore {
 		this.buckets.values().forEach((bucket) -> bucket.watchers.forEach(Subscription::close));
 	}
 
+	/** Ends every open watch with an ERROR 410 event: clients must relist. */
+	public void expireAllWatches() {
+		this.buckets.values().forEach((bucket) -> bucket.watchers.forEach(Subscription::expire));
+	}
+
 	/** How many watches are open, over all buckets. */
 	public int openWatches() {
 		return this.buckets.values().stream().mapToInt((bucket) -> bucket.watchers.size()).sum();

@@ -41,6 +41,8 @@ public final class Subscription implements AutoCloseable {
 
 	private volatile boolean overflowed;
 
+	private volatile boolean expired;
+
 	private long lastDeliveredRevision;
 
 	Subscription(ObjectStore store, ObjectStore.Bucket bucket, String namespace, Predicate<StoredObject> filter,
@@ -110,6 +112,21 @@ public final class Subscription implements AutoCloseable {
 	public long bookmarkRevision() {
 		long drained = this.store.revisionIfDrained(this);
 		return (drained >= 0) ? Math.max(drained, this.lastDeliveredRevision) : this.lastDeliveredRevision;
+	}
+
+	/** Whether the watch was ended with "too old resource version", as after a compaction. */
+	public boolean expired() {
+		return this.expired;
+	}
+
+	/** The revision of the last change delivered, for the message of an expiry. */
+	public long lastDeliveredRevision() {
+		return this.lastDeliveredRevision;
+	}
+
+	void expire() {
+		this.expired = true;
+		close();
 	}
 
 	/** Whether the watch was ended because the watcher fell too far behind. */
