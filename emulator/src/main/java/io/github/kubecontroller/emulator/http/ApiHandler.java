@@ -402,14 +402,7 @@ final class ApiHandler implements HttpHandler {
 
 	private static byte[] listBody(ResourceType type, ListPage page, String continueToken) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream(256 + page.items().size() * 256);
-		ObjectNode metadata = Json.object();
-		metadata.put("resourceVersion", Long.toString(page.revision()));
-		if (continueToken != null) {
-			metadata.put("continue", continueToken);
-		}
-		if (page.remainingItemCount() != null) {
-			metadata.put("remainingItemCount", page.remainingItemCount());
-		}
+		ObjectNode metadata = ListMetadata.of(page, continueToken);
 		out.writeBytes(("{\"kind\":\"" + type.listKind() + "\",\"apiVersion\":\"" + type.apiVersion()
 				+ "\",\"metadata\":").getBytes(StandardCharsets.UTF_8));
 		out.writeBytes(Json.write(metadata));

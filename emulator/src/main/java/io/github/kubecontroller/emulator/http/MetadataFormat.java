@@ -34,14 +34,7 @@ final class MetadataFormat implements ObjectFormat {
 
 	@Override
 	public byte[] list(ListPage page, String continueToken) {
-		ObjectNode metadata = Json.object();
-		metadata.put("resourceVersion", Long.toString(page.revision()));
-		if (continueToken != null) {
-			metadata.put("continue", continueToken);
-		}
-		if (page.remainingItemCount() != null) {
-			metadata.put("remainingItemCount", page.remainingItemCount());
-		}
+		ObjectNode metadata = ListMetadata.of(page, continueToken);
 		ByteArrayOutputStream out = new ByteArrayOutputStream(128 + page.items().size() * 256);
 		out.writeBytes(("{\"kind\":\"PartialObjectMetadataList\",\"apiVersion\":\"meta.k8s.io/" + this.version
 				+ "\",\"metadata\":").getBytes(StandardCharsets.UTF_8));

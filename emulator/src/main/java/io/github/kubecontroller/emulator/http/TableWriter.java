@@ -53,13 +53,7 @@ final class TableWriter implements ObjectFormat {
 	@Override
 	public byte[] list(ListPage page, String continueToken) {
 		ObjectNode table = table(Long.toString(page.revision()), true);
-		ObjectNode metadata = (ObjectNode) table.get("metadata");
-		if (continueToken != null) {
-			metadata.put("continue", continueToken);
-		}
-		if (page.remainingItemCount() != null) {
-			metadata.put("remainingItemCount", page.remainingItemCount());
-		}
+		table.set("metadata", ListMetadata.of(page, continueToken));
 		ArrayNode rows = table.putArray("rows");
 		Instant now = Instant.now();
 		for (StoredObject item : page.items()) {
