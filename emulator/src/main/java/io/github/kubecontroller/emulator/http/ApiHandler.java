@@ -474,7 +474,9 @@ final class ApiHandler implements HttpHandler {
 			Responses.json(exchange, 200, status);
 			return;
 		}
-		Responses.bytes(exchange, 200, Responses.JSON, ObjectCodec.whole(object, type, object.resourceVersion()));
+		// 202 only for the deprecated orphanDependents=false on a delete that does not finish (rule K9).
+		Responses.bytes(exchange, deleted.code(), Responses.JSON,
+				ObjectCodec.whole(object, type, object.resourceVersion()));
 	}
 
 	/**
@@ -642,6 +644,10 @@ final class ApiHandler implements HttpHandler {
 		String propagation = ListOptions.first(query, "propagationPolicy");
 		if (propagation != null) {
 			options.put("propagationPolicy", propagation);
+		}
+		String orphanDependents = ListOptions.first(query, "orphanDependents");
+		if (orphanDependents != null) {
+			options.put("orphanDependents", Boolean.parseBoolean(orphanDependents));
 		}
 		if ("All".equals(ListOptions.first(query, "dryRun"))) {
 			options.putArray("dryRun").add("All");

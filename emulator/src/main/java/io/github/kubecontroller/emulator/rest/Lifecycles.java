@@ -20,7 +20,8 @@ import io.github.kubecontroller.emulator.store.StoredObject;
 
 /**
  * The in-process controllers of kube-apiserver and kube-controller-manager that the emulator runs synchronously
- * with each write: CRD registration and cleanup (rules C5, C11) and namespace termination.
+ * with each write: CRD registration and cleanup (rules C5, C11), namespace termination, and the garbage collector
+ * (rules K6, K7, see {@link GarbageCollector}).
  */
 final class Lifecycles {
 
@@ -30,6 +31,8 @@ final class Lifecycles {
 
 	private final ResourceCatalog catalog;
 
+	private final GarbageCollector collector;
+
 	/** Namespaces and CRDs being finished right now: deletions they cause must not restart the work. */
 	private final Set<String> finishing = new HashSet<>();
 
@@ -37,6 +40,7 @@ final class Lifecycles {
 		this.operations = operations;
 		this.store = store;
 		this.catalog = catalog;
+		this.collector = new GarbageCollector(operations, store, catalog);
 	}
 
 	static boolean hasSpecFinalizers(ResourceType type, ObjectNode object) {
@@ -96,9 +100,15 @@ final class Lifecycles {
 		else if (isNamespace(type) && isTerminating(stored)) {
 			finishNamespace(stored.name(), tx);
 		}
+		this.collector.afterWrite(type, stored);
 	}
 
 	void afterDelete(ResourceType type, StoredObject last, Transaction tx) {
+		finishAfterDelete(type, last, tx);
+		this.collector.afterDelete(type, last);
+	}
+
+	private void finishAfterDelete(ResourceType type, StoredObject last, Transaction tx) {
 		if (CustomResourceDefinitions.isCrd(type)) {
 			this.catalog.removeCustom(last.name());
 			return;

@@ -362,6 +362,7 @@ public final class ResourceOperations {
 					validate(type, object);
 					ManagedFields.recordUpdate(type, null, null, object, options.manager(), now());
 					StoredObject stored = persist(tx, type, object);
+					this.lifecycles.afterWrite(type, stored, tx);
 					return new Written(201, stored, null, warnings);
 				}
 				throw StatusException.notFound(type, name);
@@ -607,8 +608,13 @@ public final class ResourceOperations {
 
 	// ---------------------------------------------------------------- delete
 
-	/** DELETE (rules K1–K6, K10). */
+	/**
+	 * DELETE (rules K1–K6, K9, K10). The propagation policy becomes the GC finalizers {@code orphan} and
+	 * {@code foregroundDeletion}; the {@link GarbageCollector} then acts on them (and on the dependents of an owner
+	 * that is gone) before this returns.
+	 */
 	public Deleted delete(ResourceType type, String namespace, String name, ObjectNode deleteOptions) {
+		GarbageCollector.Propagation propagation = GarbageCollector.Propagation.of(deleteOptions);
 		return this.store.write((tx) -> {
 			StoredObject current = tx.get(type.storage(), StoredObject.key(nullToEmpty(namespace), name));
 			if (current == null) {
@@ -629,12 +635,24 @@ public final class ResourceOperations {
 			}
 			boolean dryRun = deleteOptions.path("dryRun").isArray() && !deleteOptions.path("dryRun").isEmpty();
 			ObjectNode object = ObjectCodec.present(current, type, current.resourceVersion());
-			Defaults.beforeDelete(type, object);
-			if (hasFinalizers(type, object)) {
-				ObjectNode metadata = metadata(object);
-				if (metadata.has("deletionTimestamp")) {
-					return new Deleted(current, false);
+			ObjectNode metadata = metadata(object);
+			if (metadata.has("deletionTimestamp")) {
+				// Already terminating: only the GC finalizers follow the new options (rule K3).
+				boolean changed = GarbageCollector.applyDeletionFinalizers(object, propagation);
+				if (!hasFinalizers(type, object)) {
+					return dryRun ? new Deleted(current, true) : new Deleted(deleteNow(tx, type,
+							ObjectCodec.present(current, type, current.resourceVersion())), true);
 				}
+				if (!changed || dryRun) {
+					return new Deleted(current, false, propagation.code(false));
+				}
+				StoredObject stored = persist(tx, type, object);
+				this.lifecycles.afterWrite(type, stored, tx);
+				return new Deleted(stored, false, propagation.code(false));
+			}
+			Defaults.beforeDelete(type, object);
+			GarbageCollector.applyDeletionFinalizers(object, propagation);
+			if (hasFinalizers(type, object)) {
 				metadata.put("deletionTimestamp", now());
 				metadata.put("deletionGracePeriodSeconds", 0);
 				if (metadata.path("generation").asLong(0) > 0) {
@@ -642,24 +660,31 @@ public final class ResourceOperations {
 				}
 				Defaults.forDeletion(type, object, now());
 				if (dryRun) {
-					return new Deleted(null, false);
+					return new Deleted(ObjectCodec.encode(storageType(type), VersionConversion.toStorage(type, object)),
+							false, propagation.code(false));
 				}
 				StoredObject marked = persist(tx, type, object);
 				this.lifecycles.afterWrite(type, marked, tx);
+				if (GarbageCollector.hasGcFinalizer(object)) {
+					// The answer is the marked object, as from a real server whose collector runs later.
+					return new Deleted(marked, false, propagation.code(false));
+				}
 				// Finishing a namespace or a CRD with nothing left in it removes it at once.
 				StoredObject now = tx.get(type.storage(), marked.key());
-				return (now != null) ? new Deleted(now, false) : new Deleted(marked, true);
+				return (now != null) ? new Deleted(now, false, propagation.code(false)) : new Deleted(marked, true);
 			}
 			if (dryRun) {
 				return new Deleted(current, true);
 			}
-			return new Deleted(deleteNow(tx, type, object), true);
+			return new Deleted(deleteNow(tx, type, ObjectCodec.present(current, type, current.resourceVersion())),
+					true);
 		});
 	}
 
 	/** DELETE on a collection: deletes every matching object and returns what was deleted or marked. */
 	public List<StoredObject> deleteCollection(ResourceType type, String namespace, ListOptions options,
 			ObjectNode deleteOptions) {
+		GarbageCollector.Propagation.of(deleteOptions);
 		Predicate<StoredObject> filter = filter(type, options);
 		List<StoredObject> affected = new ArrayList<>();
 		for (StoredObject object : this.store.current(type.storage(), namespace)) {
@@ -856,7 +881,13 @@ public final class ResourceOperations {
 	 * The outcome of a delete.
 	 * @param object the object's last (or current, when finalizers keep it) state
 	 * @param gone whether the object is gone
+	 * @param code the HTTP status: 200, or 202 when the deprecated {@code orphanDependents=false} was sent and the
+	 *        object is not gone yet (rules K2, K9)
 	 */
-	public record Deleted(StoredObject object, boolean gone) {
+	public record Deleted(StoredObject object, boolean gone, int code) {
+
+		Deleted(StoredObject object, boolean gone) {
+			this(object, gone, 200);
+		}
 	}
 }

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** Spec section 1.K, rules K1–K5 and K10 (garbage collection is not implemented yet). */
+/** Spec section 1.K, rules K1–K5 and K10; garbage collection (K6, K7) is in GarbageCollectionTest. */
 @DisplayName("1.K Deletion and finalizers")
 class DeletionTest extends ConformanceSupport {
 
