@@ -8,6 +8,8 @@ import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.github.kubecontroller.emulator.http.ApiServer;
+
 /**
  * Accepts connections on the emulator's port and never answers them: the {@link Outage#HANG} outage.
  */
@@ -18,17 +20,39 @@ final class HangingListener implements AutoCloseable {
 	private final List<Socket> held = new CopyOnWriteArrayList<>();
 
 	HangingListener(String host, int port) {
-		try {
-			this.socket = new ServerSocket();
-			this.socket.setReuseAddress(true);
-			this.socket.bind(new InetSocketAddress(host, port));
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("cannot listen on " + host + ":" + port, ex);
-		}
+		this.socket = bind(host, port);
 		Thread acceptor = new Thread(this::acceptForever, "kube-api-emulator-hanging-listener");
 		acceptor.setDaemon(true);
 		acceptor.start();
+	}
+
+	/** Binds, retrying while the port is still being released by the stopped server (see ApiServer). */
+	private static ServerSocket bind(String host, int port) {
+		long deadline = System.nanoTime() + ApiServer.BIND_RETRY.toNanos();
+		while (true) {
+			try {
+				ServerSocket socket = new ServerSocket();
+				socket.setReuseAddress(true);
+				try {
+					socket.bind(new InetSocketAddress(host, port));
+					return socket;
+				}
+				catch (java.net.BindException ex) {
+					socket.close();
+					if (System.nanoTime() > deadline) {
+						throw ex;
+					}
+				}
+				Thread.sleep(20);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("cannot listen on " + host + ":" + port, ex);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("interrupted while binding", ex);
+			}
+		}
 	}
 
 	private void acceptForever() {

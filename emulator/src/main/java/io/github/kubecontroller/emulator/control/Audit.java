@@ -10,7 +10,7 @@ import java.util.function.Predicate;
 /**
  * Counts every request by verb, API group, resource, response code and user, and optionally keeps a bounded log of
  * the latest requests — so a test can assert "this reconcile made no write" and a benchmark can count API calls.
- * A watch is recorded when it ends.
+ * A request is recorded when its response status is sent (a watch: when it starts).
  */
 public final class Audit {
 

@@ -20,7 +20,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 
 import io.github.kubecontroller.emulator.control.AccessControl;
-import io.github.kubecontroller.emulator.control.AuditEvent;
 import io.github.kubecontroller.emulator.control.Fault;
 import io.github.kubecontroller.emulator.control.Faults;
 import io.github.kubecontroller.emulator.control.RequestAttributes;
@@ -89,19 +88,18 @@ final class ApiHandler implements HttpHandler {
 	 */
 	@Override
 	public void handle(HttpExchange exchange) throws IOException {
-		java.time.Instant arrived = java.time.Instant.now();
 		Map<String, List<String>> query = query(exchange);
 		String watchParameter = ListOptions.first(query, "watch");
 		RequestAttributes request = RequestAttributes.resolve(exchange.getRequestMethod(),
 				exchange.getRequestURI().getRawPath(), "true".equals(watchParameter) || "1".equals(watchParameter));
-		String user = AccessControl.ANONYMOUS;
+		AuditRecord audit = AuditRecord.start(exchange, this.controls.audit(), request, "");
 		try {
 			Responses.commonHeaders(exchange);
-			user = this.controls.access().authenticate(exchange.getRequestHeaders().getFirst("Authorization"));
+			String user = this.controls.access().authenticate(exchange.getRequestHeaders().getFirst("Authorization"));
 			if (user == null) {
-				user = "";
 				throw StatusException.unauthorized();
 			}
+			audit.user(user);
 			Faults.Decision decision = this.controls.faults().decide(request);
 			if (!decision.latency().isZero()) {
 				Thread.sleep(decision.latency().toMillis());
@@ -125,9 +123,7 @@ final class ApiHandler implements HttpHandler {
 			Responses.status(exchange, StatusException.internal(String.valueOf(ex)));
 		}
 		finally {
-			this.controls.audit()
-				.record(new AuditEvent(arrived, user, exchange.getRequestHeaders().getFirst("User-Agent"), request,
-						exchange.getResponseCode()));
+			audit.record(exchange.getResponseCode());
 			exchange.close();
 		}
 	}

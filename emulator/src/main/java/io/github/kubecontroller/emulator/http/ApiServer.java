@@ -19,6 +19,9 @@ import io.github.kubecontroller.emulator.rest.ResourceOperations;
  */
 public final class ApiServer {
 
+	/** How long a restart keeps trying to bind a port that is still being released. */
+	public static final Duration BIND_RETRY = Duration.ofSeconds(5);
+
 	private final HttpServer server;
 
 	private final ExecutorService executor;
@@ -33,16 +36,45 @@ public final class ApiServer {
 
 	public ApiServer(InetSocketAddress address, ResourceCatalog catalog, ResourceOperations operations,
 			Duration bookmarkInterval, Duration defaultWatchTimeout, int watchCapacity, RequestControls controls) {
-		try {
-			this.server = HttpServer.create(address, 1024);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("cannot listen on " + address, ex);
-		}
+		this.server = bind(address);
 		this.executor = Executors.newCachedThreadPool(new DaemonThreads());
 		this.server.setExecutor(this.executor);
 		this.server.createContext("/", new ApiHandler(catalog, operations,
 				new WatchStream(bookmarkInterval, defaultWatchTimeout), this::hostAndPort, watchCapacity, controls));
+	}
+
+	/**
+	 * Binds the listener. A port that was just released by a stopped server (a restart) can stay busy for a moment:
+	 * the JDK closes a listening channel registered with a selector only when that selector next runs. So binding is
+	 * retried for a short while before giving up.
+	 */
+	private static HttpServer bind(InetSocketAddress address) {
+		long deadline = System.nanoTime() + BIND_RETRY.toNanos();
+		while (true) {
+			try {
+				return HttpServer.create(address, 1024);
+			}
+			catch (java.net.BindException ex) {
+				if (address.getPort() == 0 || System.nanoTime() > deadline) {
+					throw new UncheckedIOException("cannot listen on " + address + ": " + ex.getMessage(), ex);
+				}
+				pause();
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("cannot listen on " + address, ex);
+			}
+		}
+	}
+
+	/** Waits a little between bind attempts. */
+	private static void pause() {
+		try {
+			Thread.sleep(20);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted while binding", ex);
+		}
 	}
 
 	public void start() {

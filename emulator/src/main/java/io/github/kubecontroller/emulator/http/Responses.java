@@ -42,6 +42,7 @@ final class Responses {
 	static void bytes(HttpExchange exchange, int code, String contentType, byte[] body) throws IOException {
 		exchange.getResponseHeaders().set("Content-Type", contentType);
 		boolean noBody = exchange.getRequestMethod().equals("HEAD") || code == 304;
+		AuditRecord.complete(exchange, code);
 		exchange.sendResponseHeaders(code, noBody ? -1 : body.length);
 		if (!noBody) {
 			try (OutputStream out = exchange.getResponseBody()) {

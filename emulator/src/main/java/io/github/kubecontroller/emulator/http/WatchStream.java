@@ -45,6 +45,7 @@ final class WatchStream {
 			boolean initialEventsEnd, ObjectFormat table) throws IOException {
 		exchange.getResponseHeaders().set("Content-Type", (table != null) ? table.contentType(false) : Responses.JSON);
 		boolean[] firstRow = { true };
+		AuditRecord.complete(exchange, 200);
 		exchange.sendResponseHeaders(200, 0);
 		// timeoutSeconds=0 is "not set", as in Go.
 		long timeoutNanos = (options.timeoutSeconds() != null && options.timeoutSeconds() > 0)
@@ -100,6 +101,7 @@ final class WatchStream {
 	/** A 200 response holding a single ERROR event, for a watch that cannot start (rule F5). */
 	static void error(HttpExchange exchange, ObjectNode status) throws IOException {
 		exchange.getResponseHeaders().set("Content-Type", Responses.JSON);
+		AuditRecord.complete(exchange, 200);
 		exchange.sendResponseHeaders(200, 0);
 		try (OutputStream out = exchange.getResponseBody()) {
 			write(out, errorEvent(status));
