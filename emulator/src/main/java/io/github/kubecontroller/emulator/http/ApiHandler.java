@@ -388,7 +388,9 @@ final class ApiHandler implements HttpHandler {
 	private void list(HttpExchange exchange, Target t, ListOptions options, ObjectFormat table) throws IOException {
 		ListPage page = this.operations.list(t.type(), t.namespace(), options);
 		String continueToken = (page.continueAfterKey() != null)
-				? new ListOptions.ContinueToken(page.revision(), page.continueAfterKey()).encode() : null;
+				? new ListOptions.ContinueToken(page.revision(), page.continueAfterKey(), page.remainingItemCount())
+					.encode()
+				: null;
 		if (table != null) {
 			Responses.bytes(exchange, 200, table.contentType(true), table.list(page, continueToken));
 			return;

@@ -29,7 +29,10 @@ final class Responses {
 
 	static void commonHeaders(HttpExchange exchange) {
 		Headers headers = exchange.getResponseHeaders();
-		headers.set("Audit-Id", UUID.randomUUID().toString());
+		// A random (version 4 shaped) id without SecureRandom, which every request would otherwise contend on.
+		java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+		headers.set("Audit-Id", new UUID((random.nextLong() & ~0xF000L) | 0x4000L,
+				(random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L).toString());
 		headers.set("Cache-Control", "no-cache, private");
 		headers.set("X-Kubernetes-Pf-Flowschema-Uid", FLOW_SCHEMA_UID);
 		headers.set("X-Kubernetes-Pf-Prioritylevel-Uid", PRIORITY_LEVEL_UID);

@@ -237,7 +237,7 @@ final class Lifecycles {
 	}
 
 	private static boolean isTerminating(StoredObject object) {
-		return ObjectCodec.decode(object).path("metadata").has("deletionTimestamp");
+		return object.deleting();
 	}
 
 	private static boolean isNamespace(ResourceType type) {

@@ -149,16 +149,25 @@ public record ListOptions(boolean watch, String resourceVersion, String resource
 	}
 
 	/**
-	 * A continue token: the revision of the first page and the key after which the next page starts. Encoded as the
-	 * real server does: unpadded base64url of {@code {"v":"meta.k8s.io/v1","rv":N,"start":"<key>\u0000"}}.
+	 * A continue token: the revision of the first page, the key after which the next page starts and, when known,
+	 * how many items remain. Encoded as the real server does: unpadded base64url of
+	 * {@code {"v":"meta.k8s.io/v1","rv":N,"start":"<key>\u0000"}}, plus a {@code remaining} member.
 	 */
-	public record ContinueToken(long revision, String afterKey) {
+	public record ContinueToken(long revision, String afterKey, Long remaining) {
+
+		public ContinueToken(long revision, String afterKey) {
+			this(revision, afterKey, null);
+		}
 
 		public String encode() {
 			ObjectNode node = Json.object();
 			node.put("v", "meta.k8s.io/v1");
 			node.put("rv", this.revision);
 			node.put("start", this.afterKey + "\u0000");
+			if (this.remaining != null) {
+				// Not in kube-apiserver's token: lets the next page report remainingItemCount without a recount.
+				node.put("remaining", this.remaining);
+			}
 			return Base64.getUrlEncoder().withoutPadding().encodeToString(Json.write(node));
 		}
 
@@ -170,7 +179,8 @@ public record ListOptions(boolean watch, String resourceVersion, String resource
 						|| !start.endsWith("\u0000")) {
 					throw new IllegalArgumentException();
 				}
-				return new ContinueToken(node.get("rv").asLong(), start.substring(0, start.length() - 1));
+				Long remaining = node.path("remaining").isIntegralNumber() ? node.get("remaining").asLong() : null;
+				return new ContinueToken(node.get("rv").asLong(), start.substring(0, start.length() - 1), remaining);
 			}
 			catch (Exception ex) {
 				throw StatusException.badRequest("invalid continue token: continue key is not valid: "

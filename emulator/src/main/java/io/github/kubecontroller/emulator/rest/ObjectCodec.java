@@ -54,7 +54,7 @@ public final class ObjectCodec {
 			out.write('}');
 			return new StoredObject(text(metadata, "namespace"), text(metadata, "name"), text(metadata, "uid"),
 					Long.parseLong(text(metadata, "resourceVersion")), out.toByteArray(), typeMetaEnd,
-					labels(metadata), selectableFields(type, object));
+					labels(metadata), selectableFields(type, object), metadata.hasNonNull("deletionTimestamp"));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

@@ -105,7 +105,8 @@ public final class ResourceOperations {
 		if (token != null) {
 			long at = (token.revision() < 0) ? 0 : token.revision();
 			try {
-				return read(type, new ListQuery(namespace, filter, at, token.afterKey(), limit(options), !selectors));
+				return read(type, new ListQuery(namespace, filter, at, token.afterKey(), limit(options), !selectors,
+						(token.revision() < 0) ? null : token.remaining()));
 			}
 			catch (ResourceVersionExpiredException ex) {
 				throw StatusException.expiredContinue(new ListOptions.ContinueToken(-1, token.afterKey()).encode());
@@ -331,7 +332,7 @@ public final class ResourceOperations {
 		if (ns == null) {
 			throw StatusException.notFound("", "namespaces", namespace);
 		}
-		if (ObjectCodec.decode(ns).path("metadata").has("deletionTimestamp")) {
+		if (ns.deleting()) {
 			throw StatusException.forbidden(
 					type.qualifiedResource() + " is forbidden: unable to create new content in namespace " + namespace
 							+ " because it is being terminated",

@@ -263,34 +263,37 @@ public final class ObjectStore {
 		return overrides;
 	}
 
+	/**
+	 * One page of the view "live objects, except those changed after the page's revision, which take their earlier
+	 * state". The two sorted sources are merged while iterating, so a page costs its own size plus the changes, not
+	 * a copy of the whole range.
+	 */
 	private static ListPage page(NavigableMap<String, StoredObject> live, Map<String, StoredObject> overrides,
 			long at, ListQuery query) {
-		NavigableMap<String, StoredObject> view = live;
-		if (!overrides.isEmpty()) {
-			TreeMap<String, StoredObject> merged = new TreeMap<>(live);
-			overrides.forEach((key, state) -> {
-				if (state == null) {
-					merged.remove(key);
-				}
-				else if (query.namespace() == null || query.namespace().equals(state.namespace())) {
-					merged.put(key, state);
-				}
-			});
-			view = merged;
-		}
-		Collection<StoredObject> candidates = (query.afterKey() == null) ? view.values()
-				: view.tailMap(query.afterKey(), false).values();
+		String after = query.afterKey();
+		NavigableMap<String, StoredObject> liveTail = (after == null) ? live : live.tailMap(after, false);
+		TreeMap<String, StoredObject> changed = new TreeMap<>();
+		overrides.forEach((key, state) -> {
+			boolean inRange = query.namespace() == null || key.startsWith(query.namespace() + "/");
+			if (inRange && (after == null || key.compareTo(after) > 0)) {
+				changed.put(key, state);
+			}
+		});
+		// Counting what remains means walking the rest of the range; the pages after the first carry the count.
+		boolean counting = query.countRemaining() && query.knownRemaining() == null;
 		List<StoredObject> items = new ArrayList<>();
 		String lastKey = null;
 		boolean more = false;
 		long remaining = 0;
-		for (StoredObject object : candidates) {
+		Iterator<StoredObject> candidates = merged(liveTail, changed);
+		while (candidates.hasNext()) {
+			StoredObject object = candidates.next();
 			if (!query.filter().test(object)) {
 				continue;
 			}
 			if (query.limit() > 0 && items.size() >= query.limit()) {
 				more = true;
-				if (!query.countRemaining()) {
+				if (!counting) {
 					break;
 				}
 				remaining++;
@@ -299,8 +302,78 @@ public final class ObjectStore {
 			items.add(object);
 			lastKey = object.key();
 		}
-		return new ListPage(at, items, more ? lastKey : null, more && query.countRemaining() ? remaining : null);
+		Long remainingItemCount = null;
+		if (more && query.countRemaining()) {
+			remainingItemCount = counting ? remaining : query.knownRemaining() - items.size();
+		}
+		return new ListPage(at, items, more ? lastKey : null, remainingItemCount);
 	}
+
+	/** Merges two key-sorted sources; where both have a key, {@code changed} wins, and a null there means absent. */
+	private static Iterator<StoredObject> merged(NavigableMap<String, StoredObject> live,
+			NavigableMap<String, StoredObject> changed) {
+		if (changed.isEmpty()) {
+			return live.values().iterator();
+		}
+		return new MergedIterator(live.entrySet().iterator(), changed.entrySet().iterator());
+	}
+
+	private static final class MergedIterator implements Iterator<StoredObject> {
+
+		private final Iterator<Map.Entry<String, StoredObject>> live;
+
+		private final Iterator<Map.Entry<String, StoredObject>> changed;
+
+		private Map.Entry<String, StoredObject> nextLive;
+
+		private Map.Entry<String, StoredObject> nextChanged;
+
+		private StoredObject next;
+
+		MergedIterator(Iterator<Map.Entry<String, StoredObject>> live,
+				Iterator<Map.Entry<String, StoredObject>> changed) {
+			this.live = live;
+			this.changed = changed;
+			this.nextLive = live.hasNext() ? live.next() : null;
+			this.nextChanged = changed.hasNext() ? changed.next() : null;
+			advance();
+		}
+
+		private void advance() {
+			this.next = null;
+			while (this.next == null && (this.nextLive != null || this.nextChanged != null)) {
+				int order = (this.nextLive == null) ? 1
+						: (this.nextChanged == null) ? -1 : this.nextLive.getKey().compareTo(this.nextChanged.getKey());
+				if (order < 0) {
+					this.next = this.nextLive.getValue();
+					this.nextLive = this.live.hasNext() ? this.live.next() : null;
+					continue;
+				}
+				this.next = this.nextChanged.getValue();
+				if (order == 0) {
+					this.nextLive = this.live.hasNext() ? this.live.next() : null;
+				}
+				this.nextChanged = this.changed.hasNext() ? this.changed.next() : null;
+			}
+		}
+
+		@Override
+		public boolean hasNext() {
+			return this.next != null;
+		}
+
+		@Override
+		public StoredObject next() {
+			if (this.next == null) {
+				throw new java.util.NoSuchElementException();
+			}
+			StoredObject current = this.next;
+			advance();
+			return current;
+		}
+	}
+
+
 
 	/** A write in progress; valid only inside {@link ObjectStore#write}. */
 	public final class Transaction {
@@ -385,9 +458,16 @@ public final class ObjectStore {
 	 * @param afterKey continue after this key, or {@code null}
 	 * @param limit page size, {@code 0} for everything
 	 * @param countRemaining whether to count the items after the page
+	 * @param knownRemaining how many items follow {@code afterKey} at this revision (from the previous page), so the
+	 *        count needs no walk of the rest; {@code null} to count
 	 */
 	public record ListQuery(String namespace, Predicate<StoredObject> filter, long atRevision, String afterKey,
-			int limit, boolean countRemaining) {
+			int limit, boolean countRemaining, Long knownRemaining) {
+
+		public ListQuery(String namespace, Predicate<StoredObject> filter, long atRevision, String afterKey, int limit,
+				boolean countRemaining) {
+			this(namespace, filter, atRevision, afterKey, limit, countRemaining, null);
+		}
 	}
 
 	/**

@@ -16,9 +16,10 @@ import java.util.Map;
  *        trailing comma, so list items can be written without them
  * @param labels labels, never null
  * @param fields values of the selectable fields beyond {@code metadata.name} and {@code metadata.namespace}
+ * @param deleting whether {@code metadata.deletionTimestamp} is set
  */
 public record StoredObject(String namespace, String name, String uid, long resourceVersion, byte[] json,
-		int typeMetaEnd, Map<String, String> labels, Map<String, String> fields) {
+		int typeMetaEnd, Map<String, String> labels, Map<String, String> fields, boolean deleting) {
 
 	/** The store key: namespace and name, ordered as etcd orders the registry keys. */
 	public String key() {

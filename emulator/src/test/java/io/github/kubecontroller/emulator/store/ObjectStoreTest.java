@@ -156,7 +156,7 @@ class ObjectStoreTest {
 	private static StoredObject object(String namespace, String name, long revision, Map<String, String> labels) {
 		String json = "{\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"" + name + "\"}}";
 		return new StoredObject(namespace, name, "uid-" + name, revision, json.getBytes(StandardCharsets.UTF_8), 35,
-				labels, Map.of());
+				labels, Map.of(), false);
 	}
 
 	private static List<String> names(ListPage page) {
