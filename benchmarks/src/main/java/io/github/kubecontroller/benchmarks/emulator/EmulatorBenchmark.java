@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -285,6 +287,7 @@ public final class EmulatorBenchmark {
 				}
 			}
 			pagedWhileWriting(emulator);
+			liveDeleteBurst(emulator);
 			paged.note(String.format(Locale.ROOT, "%d requests, %.1f MB of responses", pagedRead[0].pages(),
 					pagedRead[0].responseBytes() / 1e6));
 			unpaged.note(String.format(Locale.ROOT, "one %.1f MB response", all.responseBytes() / 1e6));
@@ -293,6 +296,40 @@ public final class EmulatorBenchmark {
 		finally {
 			emulator.stop();
 		}
+	}
+
+	/**
+	 * Target 1 with live writes that are not one HTTP request per event: a single DELETE of the whole collection
+	 * produces one DELETED event per object while the watch is open. Runs last, as it empties the store.
+	 */
+	private void liveDeleteBurst(KubeApiEmulator emulator) throws Exception {
+		Report.Row row = this.report.row("1d", "watch, live: one deletecollection of "
+				+ String.format(Locale.ROOT, "%,d", OBJECTS) + " ConfigMaps, one watcher",
+				"raw socket watcher + JDK HttpClient", "events/s", Report.Target.atLeast(20_000, "≥ 20,000/s"))
+			.per("event");
+		Meter.Cpu start = Meter.Cpu.now();
+		Map<String, Long> groups = Meter.cpuByGroup();
+		try (RawWatch watch = watch(emulator, "bench", "&resourceVersion=" + emulator.resourceVersion())) {
+			long sent = System.nanoTime();
+			HttpResponse<Void> response = this.jdk.send(
+					HttpRequest.newBuilder(URI.create(emulator.baseUrl() + "/api/v1/namespaces/bench/configmaps"))
+						.DELETE()
+						.build(),
+					HttpResponse.BodyHandlers.discarding());
+			boolean all = watch.await(OBJECTS, 120, TimeUnit.SECONDS);
+			Meter.Cpu end = Meter.Cpu.now();
+			breakdown(row.id, groups, start);
+			double seconds = (watch.lastEventNanos() - sent) / 1e9;
+			double rate = watch.events() / seconds;
+			row.run(rate, start, end, watch.events());
+			row.note("one DELETE request (HTTP " + response.statusCode() + "); events are streamed while it runs");
+			if (!all) {
+				row.note("received " + watch.events() + " of " + OBJECTS + " events");
+			}
+			log(String.format(Locale.ROOT, "1d: %d DELETED events in %.2f s = %.0f events/s", watch.events(), seconds,
+					rate));
+		}
+		emulator.closeAllWatches();
 	}
 
 	/**
