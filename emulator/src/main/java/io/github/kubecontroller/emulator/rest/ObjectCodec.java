@@ -52,7 +52,8 @@ public final class ObjectCodec {
 				}
 			}
 			out.write('}');
-			return new StoredObject(text(metadata, "namespace"), text(metadata, "name"), text(metadata, "uid"),
+			// Namespaces and labels repeat across objects: one shared copy each keeps the store near the JSON size.
+			return new StoredObject(text(metadata, "namespace").intern(), text(metadata, "name"), text(metadata, "uid"),
 					Long.parseLong(text(metadata, "resourceVersion")), out.toByteArray(), typeMetaEnd,
 					labels(metadata), selectableFields(type, object), metadata.hasNonNull("deletionTimestamp"));
 		}
@@ -160,7 +161,7 @@ public final class ObjectCodec {
 			return Map.of();
 		}
 		Map<String, String> map = new HashMap<>();
-		labels.fields().forEachRemaining((e) -> map.put(e.getKey(), e.getValue().asText()));
+		labels.fields().forEachRemaining((e) -> map.put(e.getKey().intern(), e.getValue().asText().intern()));
 		return Map.copyOf(map);
 	}
 
