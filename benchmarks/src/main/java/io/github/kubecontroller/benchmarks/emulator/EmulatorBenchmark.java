@@ -19,7 +19,7 @@ import io.github.kubecontroller.emulator.KubeApiEmulator;
 import io.kubernetes.client.openapi.ApiClient;
 
 /**
- * Speed harness of the emulator against the targets of its issue:
+ * Speed harness of the emulator against its speed targets:
  * <ol>
  * <li>one watcher receives at least 20,000 events/s;</li>
  * <li>at least 3,000 creates/s from one client with 8 concurrent requests;</li>
