@@ -7,8 +7,9 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.github.kubecontroller.emulator.rest.StatusException.Cause;
 import io.github.kubecontroller.emulator.resource.ResourceType.NameRule;
+import io.github.kubecontroller.emulator.rest.StatusException.Cause;
+import io.github.kubecontroller.emulator.selector.LabelValidation;
 
 /**
  * The ObjectMeta validation of kube-apiserver (apimachinery {@code api/validation/objectmeta.go} and
@@ -23,31 +24,13 @@ final class ObjectRules {
 
 	private static final Pattern DNS1035_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
 
-	private static final Pattern QUALIFIED_NAME_PART = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
-
-	private static final Pattern LABEL_VALUE = Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
-
 	static final String DNS1123_LABEL_MESSAGE = "a lowercase RFC 1123 label must consist of lower case alphanumeric "
 			+ "characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or "
 			+ "'123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
 
-	static final String DNS1123_SUBDOMAIN_MESSAGE = "a lowercase RFC 1123 subdomain must consist of lower case "
-			+ "alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. "
-			+ "'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*"
-			+ "[a-z0-9])?)*')";
-
 	static final String DNS1035_LABEL_MESSAGE = "a DNS-1035 label must consist of lower case alphanumeric characters "
 			+ "or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  "
 			+ "or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
-
-	private static final String QUALIFIED_NAME_MESSAGE = "name part must consist of alphanumeric characters, '-', "
-			+ "'_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or "
-			+ "'123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
-
-	private static final String LABEL_VALUE_MESSAGE = "a valid label must be an empty string or consist of "
-			+ "alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. "
-			+ "'MyValue',  or 'my_value',  or '12345', regex used for validation is "
-			+ "'(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
 
 	private static final int TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
 
@@ -65,14 +48,8 @@ final class ObjectRules {
 			return causes;
 		}
 		switch (rule) {
-			case DNS_SUBDOMAIN -> {
-				if (name.length() > 253) {
-					causes.add(Cause.invalid("metadata.name", quoted, "must be no more than 253 characters"));
-				}
-				if (!DNS1123_SUBDOMAIN.matcher(name).matches()) {
-					causes.add(Cause.invalid("metadata.name", quoted, DNS1123_SUBDOMAIN_MESSAGE));
-				}
-			}
+			case DNS_SUBDOMAIN -> LabelValidation.dns1123SubdomainErrors(name)
+				.forEach((problem) -> causes.add(Cause.invalid("metadata.name", quoted, problem)));
 			case DNS_LABEL -> {
 				if (name.length() > 63) {
 					causes.add(Cause.invalid("metadata.name", quoted, "must be no more than 63 characters"));
@@ -119,16 +96,11 @@ final class ObjectRules {
 		JsonNode labels = metadata.get("labels");
 		if (labels != null && labels.isObject()) {
 			labels.fields().forEachRemaining((label) -> {
-				qualifiedNameProblems(label.getKey()).forEach((problem) -> causes
+				LabelValidation.qualifiedNameErrors(label.getKey()).forEach((problem) -> causes
 					.add(Cause.invalid("metadata.labels", StatusException.quote(label.getKey()), problem)));
 				String value = label.getValue().asText();
-				if (value.length() > 63) {
-					causes.add(Cause.invalid("metadata.labels", StatusException.quote(value),
-							"must be no more than 63 characters"));
-				}
-				if (!LABEL_VALUE.matcher(value).matches()) {
-					causes.add(Cause.invalid("metadata.labels", StatusException.quote(value), LABEL_VALUE_MESSAGE));
-				}
+				LabelValidation.labelValueErrors(value).forEach((problem) -> causes
+					.add(Cause.invalid("metadata.labels", StatusException.quote(value), problem)));
 			});
 		}
 		JsonNode annotations = metadata.get("annotations");
@@ -136,7 +108,7 @@ final class ObjectRules {
 			long[] size = { 0 };
 			annotations.fields().forEachRemaining((annotation) -> {
 				String key = annotation.getKey();
-				qualifiedNameProblems(key.toLowerCase(java.util.Locale.ROOT)).forEach((problem) -> causes
+				LabelValidation.qualifiedNameErrors(key.toLowerCase(java.util.Locale.ROOT)).forEach((problem) -> causes
 					.add(Cause.invalid("metadata.annotations", StatusException.quote(key), problem)));
 				size[0] += key.length() + annotation.getValue().asText().getBytes(StandardCharsets.UTF_8).length;
 			});
@@ -150,7 +122,7 @@ final class ObjectRules {
 			for (int i = 0; i < finalizers.size(); i++) {
 				String finalizer = finalizers.get(i).asText();
 				String field = "metadata.finalizers[" + i + "]";
-				qualifiedNameProblems(finalizer)
+				LabelValidation.qualifiedNameErrors(finalizer)
 					.forEach((problem) -> causes.add(Cause.invalid(field, StatusException.quote(finalizer), problem)));
 			}
 			if (contains(finalizers, "orphan") && contains(finalizers, "foregroundDeletion")) {
@@ -159,46 +131,6 @@ final class ObjectRules {
 			}
 		}
 		return causes;
-	}
-
-	/** apimachinery {@code IsQualifiedName}. */
-	static List<String> qualifiedNameProblems(String value) {
-		List<String> problems = new ArrayList<>();
-		String[] parts = value.split("/", -1);
-		String name;
-		if (parts.length == 1) {
-			name = parts[0];
-		}
-		else if (parts.length == 2) {
-			String prefix = parts[0];
-			name = parts[1];
-			if (prefix.isEmpty()) {
-				problems.add("prefix part must be non-empty");
-			}
-			else {
-				if (prefix.length() > 253) {
-					problems.add("prefix part must be no more than 253 characters");
-				}
-				if (!DNS1123_SUBDOMAIN.matcher(prefix).matches()) {
-					problems.add("prefix part " + DNS1123_SUBDOMAIN_MESSAGE);
-				}
-			}
-		}
-		else {
-			problems.add("a qualified name " + QUALIFIED_NAME_MESSAGE.substring("name part ".length())
-				.replace("')", "') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"));
-			return problems;
-		}
-		if (name.isEmpty()) {
-			problems.add("name part must be non-empty");
-		}
-		else if (name.length() > 63) {
-			problems.add("name part must be no more than 63 characters");
-		}
-		if (!name.isEmpty() && !QUALIFIED_NAME_PART.matcher(name).matches()) {
-			problems.add(QUALIFIED_NAME_MESSAGE);
-		}
-		return problems;
 	}
 
 	static boolean contains(JsonNode array, String value) {

@@ -6,9 +6,10 @@ import java.util.List;
 /**
  * Label key and value validation with apimachinery's wording ({@code pkg/util/validation}: {@code IsQualifiedName},
  * {@code IsValidLabelValue}, {@code IsDNS1123Subdomain}). Each check returns the list of problems, empty when valid.
- * The regular expressions are checked by hand (same language, linear time); they still appear in the messages.
+ * The regular expressions are checked by hand (same language, linear time); they still appear in the messages. Used
+ * for selectors and for object metadata (labels, annotation keys, finalizers, names).
  */
-final class LabelValidation {
+public final class LabelValidation {
 
 	private static final String QUALIFIED_NAME_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
 
@@ -37,7 +38,7 @@ final class LabelValidation {
 	}
 
 	/** {@code IsQualifiedName}: {@code [DNS subdomain "/"] name}, the name at most 63 characters. */
-	static List<String> qualifiedNameErrors(String value) {
+	public static List<String> qualifiedNameErrors(String value) {
 		List<String> errors = new ArrayList<>();
 		int slash = value.indexOf('/');
 		String name;
@@ -73,7 +74,7 @@ final class LabelValidation {
 	}
 
 	/** {@code IsValidLabelValue}: empty, or a qualified-name-like string of at most 63 characters. */
-	static List<String> labelValueErrors(String value) {
+	public static List<String> labelValueErrors(String value) {
 		List<String> errors = new ArrayList<>();
 		if (GoText.utf8Length(value) > LABEL_VALUE_MAX_LENGTH) {
 			errors.add(maxLenError(LABEL_VALUE_MAX_LENGTH));
@@ -85,7 +86,7 @@ final class LabelValidation {
 	}
 
 	/** {@code IsDNS1123Subdomain}: at most 253 characters matching {@link #DNS1123_SUBDOMAIN_FMT}. */
-	static List<String> dns1123SubdomainErrors(String value) {
+	public static List<String> dns1123SubdomainErrors(String value) {
 		List<String> errors = new ArrayList<>();
 		if (GoText.utf8Length(value) > DNS1123_SUBDOMAIN_MAX_LENGTH) {
 			errors.add(maxLenError(DNS1123_SUBDOMAIN_MAX_LENGTH));
