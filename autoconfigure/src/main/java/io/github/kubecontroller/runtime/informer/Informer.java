@@ -1,0 +1,42 @@
+package io.github.kubecontroller.runtime.informer;
+
+import io.kubernetes.client.common.KubernetesObject;
+import io.kubernetes.client.informer.SharedIndexInformer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A shared watch with its cache, as client-java's {@link SharedIndexInformer}: read it through
+ * {@link #getIndexer()} (or {@code new Lister<>(informer.getIndexer())}) and subscribe with
+ * {@link #addEventHandler}. Informers are created and started by an {@link InformerRegistry}; {@code run} and
+ * {@code stop} belong to the registry.
+ *
+ * <p>Handlers added after the cache has synced first receive an add for every cached object. Handlers run on
+ * the informer's own thread, one event at a time, so they must be quick: controllers only enqueue keys.
+ *
+ * @param <T> the Java type of the cached objects
+ */
+public interface Informer<T extends KubernetesObject> extends SharedIndexInformer<T> {
+
+	/** What this informer watches. */
+	WatchSpec spec();
+
+	/** The Java type objects are decoded to. */
+	Class<T> javaType();
+
+	/** Completes when the first list has been stored in the cache; never completes exceptionally. */
+	CompletableFuture<Void> synced();
+
+	/**
+	 * Waits until the cache has synced.
+	 *
+	 * @return whether it synced within the timeout
+	 */
+	boolean awaitSynced(Duration timeout) throws InterruptedException;
+
+	/** The watch's current health. */
+	WatchHealth health();
+
+	/** Number of cached objects. */
+	int size();
+}
