@@ -129,7 +129,8 @@ public record ApiFailure(int code, String reason, String message, @Nullable Dura
 		}
 		if (code == 404 && !OBJECT_NOT_FOUND.matcher(message).matches()) {
 			String served = resource + "/" + type.version() + " is not served";
-			return isBuiltIn(type.group()) ? served + " by this API server (" + request + ")"
+			// A CustomResourceDefinition's group always has a dot; the core group and apps, batch... have none.
+			return !type.group().contains(".") ? served + " by this API server (" + request + ")"
 					: served + ": is its CustomResourceDefinition installed? (kubectl get crd " + resource + "; "
 							+ request + ")";
 		}
@@ -197,10 +198,6 @@ public record ApiFailure(int code, String reason, String message, @Nullable Dura
 
 	private static String user(String user) {
 		return ANONYMOUS.equals(user) ? user + " (the request carried no credentials)" : user;
-	}
-
-	private static boolean isBuiltIn(String group) {
-		return group.isEmpty() || !group.contains(".") || group.endsWith(".k8s.io");
 	}
 
 	private static ApiFailure fromResponse(ApiException exception, @Nullable String server) {
