@@ -2,7 +2,7 @@ package io.github.kubecontroller.runtime.client;
 
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;
-import io.kubernetes.client.util.credentials.AccessTokenAuthentication;
+import io.kubernetes.client.util.credentials.Authentication;
 import io.kubernetes.client.util.credentials.TokenFileAuthentication;
 import java.io.File;
 import java.io.IOException;
@@ -34,7 +34,10 @@ import org.slf4j.LoggerFactory;
  * kubeconfig credentials are never written back to the file.
  *
  * <p>The client has a read timeout (30 s by default, where client-java's builder has none), so that a hung call
- * cannot block a reconcile forever. Watches must run on a client derived without it.
+ * cannot block a reconcile forever. Watches must run on a client derived without it:
+ * {@code new ApiClient(client.getHttpClient().newBuilder().readTimeout(Duration.ZERO).callTimeout(Duration.ZERO)
+ * .build())} with the same base path. Credentials and TLS settings live in the OkHttp client (interceptors,
+ * socket factory), so the derived client keeps them.
  */
 public final class ApiClientFactory {
 
@@ -154,7 +157,7 @@ public final class ApiClientFactory {
 		ClientBuilder builder = new ClientBuilder().setBasePath(masterUrl).setVerifyingSsl(true);
 		StringBuilder description = new StringBuilder(PropertyNames.MASTER_URL);
 		if (settings.token() != null) {
-			builder.setAuthentication(new AccessTokenAuthentication(settings.token()));
+			builder.setAuthentication(bearerToken(settings.token()));
 			description.append(", bearer token");
 		}
 		else if (settings.tokenFile() != null) {
@@ -217,6 +220,19 @@ public final class ApiClientFactory {
 					+ " trusted authorities", ca);
 		}
 		return new Source(builder, "in-cluster, service account token " + token);
+	}
+
+	/**
+	 * Sends a fixed bearer token. client-java's {@code AccessTokenAuthentication} keeps the token on the
+	 * {@code ApiClient}, where a client derived from the OkHttp client (for watches) would not find it; an
+	 * interceptor travels with the OkHttp client, as the token file's and the kubeconfig's do.
+	 */
+	private static Authentication bearerToken(String token) {
+		return (client) -> client.setHttpClient(client.getHttpClient()
+			.newBuilder()
+			.addInterceptor((chain) -> chain
+				.proceed(chain.request().newBuilder().header("Authorization", "Bearer " + token).build()))
+			.build());
 	}
 
 	private TokenFileAuthentication tokenFile(Path file, String origin) {

@@ -130,7 +130,7 @@ public final class ResourceDiscovery {
 	 * groups define the kind.
 	 */
 	private ResourceType model(Class<?> javaType, ModelName model) {
-		if (model.groupPrefix() != null && model.prefixNames("")) {
+		if (model.prefixNames("")) { // CoreV1Event
 			return resolve(model.version(), model.kind(), null);
 		}
 		if (model.groupPrefix() == null && "v1".equals(model.version())) {

@@ -297,6 +297,31 @@ class ApiClientFactoryTest {
 	}
 
 	@Test
+	void aClientDerivedForWatchesKeepsTheCredentialsAndTheTrustedCa() throws Exception {
+		proxy = TlsProxy.start(emulator.port());
+		allowAlice("t1");
+		Path ca = dir.resolve("ca.crt");
+		Files.write(ca, proxy.caPem());
+		ApiClient explicit = factory()
+			.create(ClientSettings.defaults().withMasterUrl(proxy.url()).withToken("t1").withCaFile(ca));
+		ApiClient kubeconfig = factory().create(
+				ClientSettings.defaults().withKubeconfig(emulator.writeKubeconfig(dir.resolve("kubeconfig"), "t1"), null));
+
+		for (ApiClient client : List.of(explicit, kubeconfig)) {
+			ApiClient watches = new ApiClient(client.getHttpClient()
+				.newBuilder()
+				.readTimeout(Duration.ZERO)
+				.callTimeout(Duration.ZERO)
+				.build());
+			watches.setBasePath(client.getBasePath());
+
+			assertThat(watches.getReadTimeout()).isZero();
+			assertThat(namespaces(watches)).contains("default");
+		}
+		assertThat(requestsBy("alice")).isEqualTo(2);
+	}
+
+	@Test
 	void inClusterWithoutAMountedTokenSaysSo() {
 		variables.put("KUBERNETES_SERVICE_HOST", "10.0.0.1");
 		variables.put("KUBERNETES_SERVICE_PORT", "443");
