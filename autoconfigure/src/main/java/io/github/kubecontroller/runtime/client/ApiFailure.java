@@ -167,8 +167,10 @@ public record ApiFailure(int code, String reason, String message, @Nullable Dura
 		boolean clusterWide = deniedNamespace == null && (namespace == null || !type.namespaced());
 		String scope = clusterWide ? "cluster-wide"
 				: "in namespace " + ((deniedNamespace != null) ? deniedNamespace : namespace);
-		String subject = denial.group(2) + " " + denial.group(3)
-				+ (denial.group(4).isEmpty() ? "" : "." + denial.group(4)) + " " + scope;
+		// widgets/status in group demo.example.com reads widgets.demo.example.com/status
+		String[] resource = denial.group(3).split("/", 2);
+		String subject = denial.group(2) + " " + resource[0] + (denial.group(4).isEmpty() ? "" : "." + denial.group(4))
+				+ ((resource.length > 1) ? "/" + resource[1] : "") + " " + scope;
 		return subject + " is forbidden for " + user(denial.group(1)) + ": add this RBAC rule to the application's "
 				+ (clusterWide ? "ClusterRole" : "Role/ClusterRole") + ": apiGroups: [\"" + denial.group(4)
 				+ "\"], resources: [\"" + denial.group(3) + "\"], verbs: [\"" + denial.group(2) + "\"]";

@@ -304,8 +304,8 @@ class ApiClientFactoryTest {
 		Files.write(ca, proxy.caPem());
 		ApiClient explicit = factory()
 			.create(ClientSettings.defaults().withMasterUrl(proxy.url()).withToken("t1").withCaFile(ca));
-		ApiClient kubeconfig = factory().create(
-				ClientSettings.defaults().withKubeconfig(emulator.writeKubeconfig(dir.resolve("kubeconfig"), "t1"), null));
+		Path kubeconfigFile = emulator.writeKubeconfig(dir.resolve("kubeconfig"), "t1");
+		ApiClient kubeconfig = factory().create(ClientSettings.defaults().withKubeconfig(kubeconfigFile, null));
 
 		for (ApiClient client : List.of(explicit, kubeconfig)) {
 			ApiClient watches = new ApiClient(client.getHttpClient()

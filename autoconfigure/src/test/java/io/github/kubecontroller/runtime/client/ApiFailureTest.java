@@ -62,6 +62,7 @@ class ApiFailureTest {
 				+ " namespace \"ns\""), Map.of());
 
 		assertThat(ApiFailure.of(denied).describe("patch", WIDGETS, "ns"))
+			.startsWith("patch widgets.demo.example.com/status in namespace ns is forbidden for bob")
 			.endsWith("apiGroups: [\"demo.example.com\"], resources: [\"widgets/status\"], verbs: [\"patch\"]");
 	}
 
