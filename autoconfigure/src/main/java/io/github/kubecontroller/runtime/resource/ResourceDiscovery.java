@@ -140,15 +140,27 @@ public final class ResourceDiscovery {
 			}
 		}
 		// The server lists groups in its order of preference, built-in groups before those of CRDs.
+		ApiFailureException unanswered = null;
 		for (V1APIGroup group : groups()) {
 			String name = group.getName();
 			boolean named = model.groupPrefix() == null || model.prefixNames(name);
 			if (named && serves(group, model.version())) {
-				Optional<ResourceType> found = find(name, model.version(), model.kind(), false);
-				if (found.isPresent()) {
-					return found.get();
+				try {
+					Optional<ResourceType> found = find(name, model.version(), model.kind(), false);
+					if (found.isPresent()) {
+						return found.get();
+					}
+				}
+				catch (ApiFailureException ex) {
+					// An unrelated group may be down (an aggregated API whose backend fails): keep looking.
+					logger.debug("Skipping API group {} while looking for kind {}: {}", name, model.kind(),
+							ex.getMessage());
+					unanswered = (unanswered != null) ? unanswered : ex;
 				}
 			}
+		}
+		if (unanswered != null) {
+			throw unanswered;
 		}
 		throw new ResourceNotFoundException("Kind " + model.kind() + " of version " + model.version() + " (the"
 				+ " client-java model " + javaType.getSimpleName() + ") is not served by the API server in any group;"
@@ -249,7 +261,7 @@ public final class ResourceDiscovery {
 				+ ": is its CustomResourceDefinition installed? (kubectl get crd " + crd + ")");
 	}
 
-	/** ", which serves group g in versions v1beta1" when the group is served in other versions, else "". */
+	/** ", which serves g only in v1beta1" when the group is served in other versions, else "". */
 	private String servedVersions(String group) {
 		try {
 			groups = null; // the group may have appeared or changed since the list was fetched

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kubecontroller.emulator.KubeApiEmulator;
 import io.github.kubecontroller.emulator.Outage;
+import io.github.kubecontroller.emulator.control.Fault;
+import io.github.kubecontroller.emulator.control.RequestMatch;
 import io.github.kubecontroller.runtime.client.ApiFailureException;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.openapi.ApiException;
@@ -133,6 +135,31 @@ class ResourceDiscoveryTest {
 			.hasMessage("Kind HorizontalPodAutoscaler of version v2 (the client-java model"
 					+ " V2HorizontalPodAutoscaler) is not served by the API server in any group; use a model of a"
 					+ " version it serves");
+	}
+
+	@Test
+	void aGroupWhoseDiscoveryFailsDoesNotHideAModelsKind() {
+		// Warm the caches of /api/v1 and /apis, so that the next discovery request is the first group's (apps).
+		discovery.resolve(V1ConfigMap.class);
+		assertThatThrownBy(() -> discovery.resolve("absent.example.com/v1", "Thing"))
+			.isInstanceOf(ResourceNotFoundException.class);
+		Fault appsDown = emulator.faults()
+			.add(Fault.matching(RequestMatch.any().verbs("get").resource("", "")).status(503).times(1).build());
+
+		assertThat(discovery.resolve(V1Lease.class))
+			.isEqualTo(new ResourceType("coordination.k8s.io", "v1", "Lease", "leases", true));
+		assertThat(appsDown.triggered()).isEqualTo(1);
+	}
+
+	@Test
+	void aModelsKindNotFoundBecauseDiscoveryFailedReportsTheFailure() {
+		discovery.resolve(V1ConfigMap.class);
+		assertThatThrownBy(() -> discovery.resolve("absent.example.com/v1", "Thing"))
+			.isInstanceOf(ResourceNotFoundException.class);
+		emulator.faults().add(Fault.matching(RequestMatch.any().verbs("get").resource("", "")).status(503).build());
+
+		assertThatThrownBy(() -> discovery.resolve(V1Lease.class)).isInstanceOf(ApiFailureException.class)
+			.hasMessageStartingWith("API discovery failed: GET /apis/apps/v1 failed with 503 ServiceUnavailable");
 	}
 
 	@Test
