@@ -1,4 +1,5 @@
 /**
- * Resource types: which group, version, kind and plural a Java class stands for, resolved through API discovery.
+ * Resource types: the group, version, kind and plural a Java class stands for. API discovery, which resolves them,
+ * lives in {@code runtime.client}.
  */
 package io.github.kubecontroller.runtime.resource;

@@ -1,4 +1,4 @@
-package io.github.kubecontroller.runtime.resource;
+package io.github.kubecontroller.runtime.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,7 +7,9 @@ import io.github.kubecontroller.emulator.KubeApiEmulator;
 import io.github.kubecontroller.emulator.Outage;
 import io.github.kubecontroller.emulator.control.Fault;
 import io.github.kubecontroller.emulator.control.RequestMatch;
-import io.github.kubecontroller.runtime.client.ApiFailureException;
+import io.github.kubecontroller.runtime.resource.KubernetesResource;
+import io.github.kubecontroller.runtime.resource.ResourceNotFoundException;
+import io.github.kubecontroller.runtime.resource.ResourceType;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.ApiextensionsV1Api;

@@ -1,4 +1,4 @@
-package io.github.kubecontroller.runtime.resource;
+package io.github.kubecontroller.runtime.client;
 
 import io.kubernetes.client.common.KubernetesListObject;
 import io.kubernetes.client.common.KubernetesObject;

@@ -1,7 +1,8 @@
-package io.github.kubecontroller.runtime.resource;
+package io.github.kubecontroller.runtime.client;
 
-import io.github.kubecontroller.runtime.client.ApiFailure;
-import io.github.kubecontroller.runtime.client.ApiFailureException;
+import io.github.kubecontroller.runtime.resource.KubernetesResource;
+import io.github.kubecontroller.runtime.resource.ResourceNotFoundException;
+import io.github.kubecontroller.runtime.resource.ResourceType;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
