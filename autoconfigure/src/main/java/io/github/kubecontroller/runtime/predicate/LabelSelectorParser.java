@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * selector    = "" | requirement { "," requirement }
- * requirement = "!" key | key [ ("=" | "==" | "!=") value | ("in" | "notin") "(" values ")" | ("&gt;" | "&lt;") integer ]
+ * requirement = "!" key
+ *             | key [ ("=" | "==" | "!=") value | ("in" | "notin") "(" values ")" | ("&gt;" | "&lt;") integer ]
  * </pre>
  *
  * Like the server, an empty value is allowed after {@code =} ({@code tier=} matches {@code tier: ""}), and an empty
