@@ -65,8 +65,8 @@ public final class Finalizers {
 		checkName(finalizer);
 		String path = path(type, object);
 		Seen seen = Seen.of(object);
-		if (seen.resourceVersion() == null) {
-			seen = Seen.of(this.requests.get(path));
+		if (seen.resourceVersion() == null && !seen.finalizers().contains(finalizer)) {
+			seen = Seen.of(this.requests.get(path)); // not an object from the server: the guard needs its version
 		}
 		ApiException lastFailure = null;
 		for (int attempt = 1;; attempt++) {
