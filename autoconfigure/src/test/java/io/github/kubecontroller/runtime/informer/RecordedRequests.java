@@ -9,12 +9,12 @@ import okhttp3.Interceptor;
 import okhttp3.Response;
 
 /**
- * Records the URL of every request an {@link ApiClient} sends, so that tests can check query parameters (the
+ * Records the URL of every GET request an {@link ApiClient} sends, so that tests can check query parameters (the
  * emulator's audit records verbs and paths, not queries).
  */
 final class RecordedRequests implements Interceptor {
 
-	private final List<HttpUrl> urls = new CopyOnWriteArrayList<>();
+	private final List<HttpUrl> urls = new CopyOnWriteArrayList<>(); // of GET requests
 
 	/** Installs a recorder on the client's OkHttp client. */
 	static RecordedRequests on(ApiClient client) {
@@ -25,7 +25,9 @@ final class RecordedRequests implements Interceptor {
 
 	@Override
 	public Response intercept(Chain chain) throws IOException {
-		urls.add(chain.request().url());
+		if (chain.request().method().equals("GET")) {
+			urls.add(chain.request().url());
+		}
 		return chain.proceed(chain.request());
 	}
 
