@@ -104,6 +104,11 @@ final class DefaultInformer<T extends KubernetesObject> implements Informer<T> {
 		return true;
 	}
 
+	/** Whether both threads have ended (or never started). */
+	boolean ended() {
+		return !listWatchThread.isAlive() && !handlerThread.isAlive();
+	}
+
 	@Override
 	public WatchSpec spec() {
 		return spec;

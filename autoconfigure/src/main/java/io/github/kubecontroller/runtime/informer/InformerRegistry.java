@@ -39,6 +39,8 @@ public final class InformerRegistry implements AutoCloseable {
 	private final ApiClient client;
 	private final InformerOptions options;
 	private final Map<Key, DefaultInformer<?>> informers = new LinkedHashMap<>();
+	// Informers stopped one by one, whose threads close() still waits for.
+	private final List<DefaultInformer<?>> stopped = new ArrayList<>();
 	private boolean closed;
 
 	/** A registry with {@link InformerOptions#defaults()}. */
@@ -92,6 +94,9 @@ public final class InformerRegistry implements AutoCloseable {
 			}
 			closed = true;
 			stopping = new ArrayList<>(informers.values());
+			stopping.addAll(stopped);
+			informers.clear();
+			stopped.clear();
 		}
 		for (DefaultInformer<?> informer : stopping) {
 			informer.stop();
@@ -111,6 +116,9 @@ public final class InformerRegistry implements AutoCloseable {
 	}
 
 	private synchronized void forget(DefaultInformer<?> informer) {
-		informers.remove(new Key(informer.spec(), informer.javaType()), informer);
+		if (informers.remove(new Key(informer.spec(), informer.javaType()), informer)) {
+			stopped.removeIf(DefaultInformer::ended);
+			stopped.add(informer);
+		}
 	}
 }
