@@ -16,10 +16,12 @@ import org.slf4j.LoggerFactory;
  * and started the first time they are asked for, stopped together by {@link #close()}.
  *
  * <pre>{@code
+ * ResourceType configMaps = new ResourceType("", "v1", "ConfigMap", "configmaps", true);
  * InformerRegistry informers = new InformerRegistry(apiClient, InformerOptions.defaults());
- * Informer<V1ConfigMap> configMaps = informers.informer(WatchSpec.all(configMapType), V1ConfigMap.class);
- * configMaps.awaitSynced(Duration.ofSeconds(30));
- * Lister<V1ConfigMap> lister = new Lister<>(configMaps.getIndexer());
+ * Informer<V1ConfigMap> informer = informers.informer(WatchSpec.all(configMaps).inNamespace("shop"),
+ *         V1ConfigMap.class);
+ * informer.awaitSynced(Duration.ofSeconds(30));
+ * Lister<V1ConfigMap> lister = new Lister<>(informer.getIndexer());
  * }</pre>
  *
  * <p>The Java type may be a client-java model, a class of your own implementing {@link KubernetesObject} (decoded

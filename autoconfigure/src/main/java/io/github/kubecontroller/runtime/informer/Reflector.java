@@ -116,6 +116,7 @@ final class Reflector<T extends KubernetesObject> {
 	/** Ends the loop: the request in progress is cancelled and a backoff wait ends at once. */
 	void stop() {
 		stopSignal.countDown();
+		health.state(WatchState.STOPPED);
 		requests.close();
 	}
 
@@ -207,7 +208,7 @@ final class Reflector<T extends KubernetesObject> {
 		if (listVersion == null || listVersion.isEmpty()) {
 			throw WatchFailure.noResourceVersion(action);
 		}
-		replace(listed, listVersion);
+		replace(listed, listVersion, false);
 	}
 
 	private record Page(String resourceVersion, String continueToken) {
@@ -262,8 +263,10 @@ final class Reflector<T extends KubernetesObject> {
 	/**
 	 * Swaps a complete list into the cache and queues the differences as events: adds, updates for a changed
 	 * resourceVersion, and deletes (final state unknown) for objects that are gone.
+	 *
+	 * @param watching whether the list arrived on a stream that goes on as the watch (a streaming list)
 	 */
-	private void replace(Map<String, CacheEntry<T>> listed, String listVersion) {
+	private void replace(Map<String, CacheEntry<T>> listed, String listVersion, boolean watching) {
 		dispatcher.atomically(() -> {
 			Map<String, CacheEntry<T>> previous = cache.replaceAll(listed);
 			for (CacheEntry<T> entry : listed.values()) {
@@ -280,6 +283,12 @@ final class Reflector<T extends KubernetesObject> {
 					dispatcher.deleted(before.object(), true);
 				}
 			}
+			// The health is updated before the synced marker is queued, so that whoever sees synced() complete
+			// also sees the health of a synced informer.
+			health.relisted(listVersion);
+			if (watching) {
+				health.state(WatchState.WATCHING);
+			}
 			if (!synced) {
 				dispatcher.firstListQueued();
 			}
@@ -287,7 +296,6 @@ final class Reflector<T extends KubernetesObject> {
 		synced = true;
 		expiredBefore = false;
 		resourceVersion = listVersion;
-		health.relisted(listVersion);
 		log.debug("Informer {}: {} objects listed at resourceVersion {}", name, listed.size(), listVersion);
 	}
 
@@ -377,9 +385,8 @@ final class Reflector<T extends KubernetesObject> {
 						if (!isInitialEventsEnd(object) || eventVersion == null) {
 							return StreamEnd.NO_INITIAL_EVENTS_END;
 						}
-						replace(initial, eventVersion);
+						replace(initial, eventVersion, true);
 						initial = null;
-						health.state(WatchState.WATCHING);
 					}
 				}
 				case "ERROR" -> throw WatchFailure.errorEvent(action, object);

@@ -177,15 +177,17 @@ class InformerFailureTest {
 		EventLog<V1ConfigMap> log = new EventLog<>();
 		informer.addEventHandler(log);
 
+		String refused = "watch configmaps in namespace outage: connection refused to " + emulator.baseUrl();
+
 		emulator.outage(Outage.REFUSE_CONNECTIONS);
 		try {
-			await().atMost(DEADLINE).until(() -> informer.health().consecutiveFailures() >= 2);
+			await().atMost(DEADLINE).until(() -> refused.equals(informer.health().lastError()));
+			assertThat(informer.health().consecutiveFailures()).isPositive();
+			assertThat(informer.health().state()).isEqualTo(WatchState.BACKING_OFF);
 		}
 		finally {
 			emulator.restart();
 		}
-		assertThat(informer.health().lastError()).isEqualTo("watch configmaps in namespace outage: connection "
-				+ "refused to " + emulator.baseUrl());
 		core.createNamespacedConfigMap("outage", configMap("outage", "after")).execute();
 
 		await().atMost(DEADLINE).until(() -> log.events.contains("add outage/after"));
