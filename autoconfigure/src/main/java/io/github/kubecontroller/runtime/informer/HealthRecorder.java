@@ -68,10 +68,6 @@ final class HealthRecorder {
 		return ++consecutiveFailures;
 	}
 
-	synchronized int consecutiveFailures() {
-		return consecutiveFailures;
-	}
-
 	synchronized String resourceVersion() {
 		return resourceVersion;
 	}

@@ -141,11 +141,6 @@ final class WatchFailure extends Exception {
 				null, null);
 	}
 
-	/** A streaming list ended before its initial-events-end bookmark. */
-	static WatchFailure initialEventsUnfinished(String action) {
-		return new WatchFailure(action + ": the stream ended before all initial objects were sent", 0, null, null);
-	}
-
 	/** A page came back without a resourceVersion, so no watch could start from it. */
 	static WatchFailure noResourceVersion(String action) {
 		return new WatchFailure(action + ": the server sent a list without metadata.resourceVersion", 0, null, null);

@@ -122,6 +122,42 @@ class InformerListTest {
 	}
 
 	@Test
+	void startsTheListOverWhenAContinueTokenExpires() throws Exception {
+		createNamespace(core, "expiring");
+		for (String name : List.of("a", "b", "c")) {
+			core.createNamespacedConfigMap("expiring", configMap("expiring", name)).execute();
+		}
+		// Every page is held a moment, so that the history can be compacted between the first and second page.
+		emulator.faults().add(Fault.matching(RequestMatch.any().verbs("list").namespace("expiring"))
+			.latency(Duration.ofMillis(800)).build());
+		registry = new InformerRegistry(client, InformerOptions.defaults().withStreamingList(false).withPageSize(2));
+
+		Informer<V1ConfigMap> informer = registry.informer(WatchSpec.all(CONFIG_MAPS).inNamespace("expiring"),
+				V1ConfigMap.class);
+		await().atMost(SYNC).pollInterval(Duration.ofMillis(10)).until(() -> listCodes("expiring").size() == 1);
+		// A write after the first page's snapshot, then compaction: that snapshot is no longer available.
+		core.createNamespacedConfigMap("default", configMap("default", "expiring-write")).execute();
+		emulator.compactHistory();
+
+		assertThat(informer.awaitSynced(SYNC)).isTrue();
+		assertThat(informer.getIndexer().listKeys()).containsExactlyInAnyOrder("expiring/a", "expiring/b",
+				"expiring/c");
+		assertThat(listCodes("expiring")).containsExactly(200, 410, 200, 200);
+		List<HttpUrl> lists = requests.lists("/api/v1/namespaces/expiring/configmaps");
+		assertThat(lists).extracting((url) -> url.queryParameter("continue") != null)
+			.containsExactly(false, true, false, true);
+		assertThat(informer.health().relists()).isEqualTo(1);
+		assertThat(informer.health().lastError()).isNull();
+	}
+
+	private static List<Integer> listCodes(String namespace) {
+		return emulator.audit().requests().stream()
+			.filter((e) -> e.request().verb().equals("list") && e.request().namespace().equals(namespace))
+			.map(AuditEvent::code)
+			.toList();
+	}
+
+	@Test
 	void streamsTheListWhenTheServerCan() throws Exception {
 		createNamespace(core, "streamed");
 		for (int i = 0; i < 30; i++) {
