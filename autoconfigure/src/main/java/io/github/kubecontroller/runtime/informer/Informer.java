@@ -8,11 +8,14 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A shared watch with its cache, as client-java's {@link SharedIndexInformer}: read it through
  * {@link #getIndexer()} (or {@code new Lister<>(informer.getIndexer())}) and subscribe with
- * {@link #addEventHandler}. Informers are created and started by an {@link InformerRegistry}; {@code run} and
- * {@code stop} belong to the registry.
+ * {@link #addEventHandler}. Informers are created and started by an {@link InformerRegistry}: {@code run} does
+ * nothing, {@code stop} stops this informer for good (the registry then forgets it), and the transform is an
+ * option of the registry ({@code setTransform} throws {@link UnsupportedOperationException}).
  *
  * <p>Handlers added after the cache has synced first receive an add for every cached object. Handlers run on
- * the informer's own thread, one event at a time, so they must be quick: controllers only enqueue keys.
+ * the informer's own handler thread, one event at a time and in order, so they must be quick: controllers only
+ * enqueue keys. Objects that vanished while the watch was down are delivered as {@code onDelete(object, true)}.
+ * Resync periods are not supported: controllers requeue periodically themselves.
  *
  * @param <T> the Java type of the cached objects
  */

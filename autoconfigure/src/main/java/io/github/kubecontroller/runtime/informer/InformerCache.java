@@ -1,0 +1,397 @@
+package io.github.kubecontroller.runtime.informer;
+
+import io.kubernetes.client.common.KubernetesObject;
+import io.kubernetes.client.informer.cache.Indexer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An informer's cache: objects by key ({@code namespace/name}, or {@code name} for cluster-scoped objects) with
+ * indexes, readable through client-java's {@link Indexer} (so {@code new Lister<>(cache)} works). It follows the
+ * API server only: the {@code Store} mutation methods throw, and the informer changes it through the
+ * package-private methods.
+ *
+ * <p>{@link Indexes#NAMESPACE} and {@link Indexes#OWNER_UID} are always maintained; more indexes can be added at
+ * any time and index what is already cached. A relist replaces the whole content at once: the new map and its
+ * indexes are built aside and swapped in under the write lock, so a reader sees the old content or the new one,
+ * never a mixture.
+ *
+ * @param <T> the Java type of the cached objects
+ */
+final class InformerCache<T extends KubernetesObject> implements Indexer<T> {
+
+	private static final Logger log = LoggerFactory.getLogger(InformerCache.class);
+
+	private final String name;
+	private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+	private final Lock read = lock.readLock();
+	private final Lock write = lock.writeLock();
+
+	// Guarded by the lock. The functions are kept twice: as users see them (on objects) and as the cache runs
+	// them (on entries, whose built-in index values were read once when the entry was made).
+	private final Map<String, Function<T, List<String>>> indexers = new LinkedHashMap<>();
+	private final Map<String, IndexFunction<T>> indexFunctions = new LinkedHashMap<>();
+	private Map<String, CacheEntry<T>> items = new HashMap<>();
+	private Map<String, Map<String, Set<String>>> indices = new HashMap<>();
+	private final Set<String> failingIndexes = new HashSet<>();
+
+	/** @param name the informer's name, for logs */
+	InformerCache(String name) {
+		this.name = name;
+		indexers.put(Indexes.NAMESPACE, (object) -> List.of(CacheEntry.of(object).namespace()));
+		indexFunctions.put(Indexes.NAMESPACE, (entry) -> List.of(entry.namespace()));
+		indexers.put(Indexes.OWNER_UID, (object) -> CacheEntry.of(object).ownerUids());
+		indexFunctions.put(Indexes.OWNER_UID, CacheEntry::ownerUids);
+		for (String index : indexFunctions.keySet()) {
+			indices.put(index, new HashMap<>());
+		}
+	}
+
+	/** How the cache computes an index's values for one entry. */
+	@FunctionalInterface
+	private interface IndexFunction<T extends KubernetesObject> {
+
+		List<String> values(CacheEntry<T> entry);
+	}
+
+	// ---------------------------------------------------------------- changes, by the informer only
+
+	/** Stores an entry; returns the one it replaced, or null. */
+	CacheEntry<T> put(CacheEntry<T> entry) {
+		write.lock();
+		try {
+			CacheEntry<T> previous = items.put(entry.key(), entry);
+			if (previous != null) {
+				unindex(indices, indexFunctions, previous);
+			}
+			index(indices, indexFunctions, entry);
+			return previous;
+		}
+		finally {
+			write.unlock();
+		}
+	}
+
+	/** Removes an entry; returns it, or null if there was none. */
+	CacheEntry<T> remove(String key) {
+		write.lock();
+		try {
+			CacheEntry<T> previous = items.remove(key);
+			if (previous != null) {
+				unindex(indices, indexFunctions, previous);
+			}
+			return previous;
+		}
+		finally {
+			write.unlock();
+		}
+	}
+
+	/** The entry of a key, or null. */
+	CacheEntry<T> entry(String key) {
+		read.lock();
+		try {
+			return items.get(key);
+		}
+		finally {
+			read.unlock();
+		}
+	}
+
+	/**
+	 * Replaces the whole content with {@code replacement}, which the cache takes over. Its indexes are built before
+	 * the write lock is taken, so readers are blocked only for the swap.
+	 *
+	 * @return the previous content, which nobody else references any more
+	 */
+	Map<String, CacheEntry<T>> replaceAll(Map<String, CacheEntry<T>> replacement) {
+		Map<String, IndexFunction<T>> functions;
+		read.lock();
+		try {
+			functions = new LinkedHashMap<>(indexFunctions);
+		}
+		finally {
+			read.unlock();
+		}
+		Map<String, Map<String, Set<String>>> built = new HashMap<>();
+		for (String index : functions.keySet()) {
+			built.put(index, new HashMap<>());
+		}
+		for (CacheEntry<T> entry : replacement.values()) {
+			index(built, functions, entry);
+		}
+		write.lock();
+		try {
+			// An index added while we were building is built now, under the lock, so that no reader ever sees
+			// the new content without it.
+			for (Map.Entry<String, IndexFunction<T>> function : indexFunctions.entrySet()) {
+				if (!built.containsKey(function.getKey())) {
+					built.put(function.getKey(), buildIndex(replacement.values(), function.getKey(),
+							function.getValue()));
+				}
+			}
+			Map<String, CacheEntry<T>> previous = items;
+			items = replacement;
+			indices = built;
+			return previous;
+		}
+		finally {
+			write.unlock();
+		}
+	}
+
+	// ---------------------------------------------------------------- Indexer (reads)
+
+	@Override
+	public List<T> list() {
+		read.lock();
+		try {
+			return objects(items.values());
+		}
+		finally {
+			read.unlock();
+		}
+	}
+
+	@Override
+	public List<String> listKeys() {
+		read.lock();
+		try {
+			return new ArrayList<>(items.keySet());
+		}
+		finally {
+			read.unlock();
+		}
+	}
+
+	@Override
+	public Object get(T object) {
+		return getByKey(CacheEntry.of(object).key());
+	}
+
+	@Override
+	public T getByKey(String key) {
+		CacheEntry<T> entry = entry(key);
+		return (entry != null) ? entry.object() : null;
+	}
+
+	/** Number of cached objects. */
+	int size() {
+		read.lock();
+		try {
+			return items.size();
+		}
+		finally {
+			read.unlock();
+		}
+	}
+
+	@Override
+	public List<T> index(String indexName, T object) {
+		read.lock();
+		try {
+			IndexFunction<T> function = function(indexName);
+			Map<String, Set<String>> index = indices.get(indexName);
+			Set<String> keys = new LinkedHashSet<>();
+			for (String value : values(indexName, function, CacheEntry.of(object))) {
+				keys.addAll(index.getOrDefault(value, Set.of()));
+			}
+			return objectsOf(keys);
+		}
+		finally {
+			read.unlock();
+		}
+	}
+
+	@Override
+	public List<String> indexKeys(String indexName, String indexedValue) {
+		read.lock();
+		try {
+			function(indexName);
+			return new ArrayList<>(indices.get(indexName).getOrDefault(indexedValue, Set.of()));
+		}
+		finally {
+			read.unlock();
+		}
+	}
+
+	@Override
+	public List<T> byIndex(String indexName, String indexedValue) {
+		read.lock();
+		try {
+			function(indexName);
+			return objectsOf(indices.get(indexName).getOrDefault(indexedValue, Set.of()));
+		}
+		finally {
+			read.unlock();
+		}
+	}
+
+	@Override
+	public Map<String, Function<T, List<String>>> getIndexers() {
+		read.lock();
+		try {
+			return Map.copyOf(indexers);
+		}
+		finally {
+			read.unlock();
+		}
+	}
+
+	/**
+	 * Adds indexes, which at once index every cached object.
+	 *
+	 * @throws IllegalArgumentException if an index of that name exists
+	 */
+	@Override
+	public void addIndexers(Map<String, Function<T, List<String>>> newIndexers) {
+		Objects.requireNonNull(newIndexers, "newIndexers");
+		write.lock();
+		try {
+			for (String index : newIndexers.keySet()) {
+				if (indexers.containsKey(index)) {
+					throw new IllegalArgumentException("index " + index + " already exists");
+				}
+			}
+			for (Map.Entry<String, Function<T, List<String>>> indexer : newIndexers.entrySet()) {
+				Function<T, List<String>> function = Objects.requireNonNull(indexer.getValue(), indexer.getKey());
+				IndexFunction<T> onEntries = (entry) -> function.apply(entry.object());
+				indexers.put(indexer.getKey(), function);
+				indexFunctions.put(indexer.getKey(), onEntries);
+				indices.put(indexer.getKey(), buildIndex(items.values(), indexer.getKey(), onEntries));
+			}
+		}
+		finally {
+			write.unlock();
+		}
+	}
+
+	// ---------------------------------------------------------------- Store (mutations: not for callers)
+
+	@Override
+	public void add(T object) {
+		throw readOnly();
+	}
+
+	@Override
+	public void update(T object) {
+		throw readOnly();
+	}
+
+	@Override
+	public void delete(T object) {
+		throw readOnly();
+	}
+
+	@Override
+	public void replace(List<T> objects, String resourceVersion) {
+		throw readOnly();
+	}
+
+	@Override
+	public void resync() {
+		throw readOnly();
+	}
+
+	private static UnsupportedOperationException readOnly() {
+		return new UnsupportedOperationException("an informer's cache follows the API server and cannot be changed");
+	}
+
+	// ---------------------------------------------------------------- indexing
+
+	private IndexFunction<T> function(String indexName) {
+		IndexFunction<T> function = indexFunctions.get(indexName);
+		if (function == null) {
+			throw new IllegalArgumentException("index " + indexName + " does not exist");
+		}
+		return function;
+	}
+
+	private List<T> objects(Collection<CacheEntry<T>> entries) {
+		List<T> objects = new ArrayList<>(entries.size());
+		for (CacheEntry<T> entry : entries) {
+			objects.add(entry.object());
+		}
+		return objects;
+	}
+
+	private List<T> objectsOf(Collection<String> keys) {
+		List<T> objects = new ArrayList<>(keys.size());
+		for (String key : keys) {
+			CacheEntry<T> entry = items.get(key);
+			if (entry != null) {
+				objects.add(entry.object());
+			}
+		}
+		return objects;
+	}
+
+	private Map<String, Set<String>> buildIndex(Collection<CacheEntry<T>> entries, String indexName,
+			IndexFunction<T> function) {
+		Map<String, Set<String>> index = new HashMap<>();
+		for (CacheEntry<T> entry : entries) {
+			for (String value : values(indexName, function, entry)) {
+				index.computeIfAbsent(value, (v) -> new HashSet<>()).add(entry.key());
+			}
+		}
+		return index;
+	}
+
+	private void index(Map<String, Map<String, Set<String>>> target, Map<String, IndexFunction<T>> functions,
+			CacheEntry<T> entry) {
+		for (Map.Entry<String, IndexFunction<T>> function : functions.entrySet()) {
+			Map<String, Set<String>> index = target.get(function.getKey());
+			for (String value : values(function.getKey(), function.getValue(), entry)) {
+				index.computeIfAbsent(value, (v) -> new HashSet<>()).add(entry.key());
+			}
+		}
+	}
+
+	private void unindex(Map<String, Map<String, Set<String>>> target, Map<String, IndexFunction<T>> functions,
+			CacheEntry<T> entry) {
+		for (Map.Entry<String, IndexFunction<T>> function : functions.entrySet()) {
+			Map<String, Set<String>> index = target.get(function.getKey());
+			for (String value : values(function.getKey(), function.getValue(), entry)) {
+				Set<String> keys = index.get(value);
+				if (keys != null && keys.remove(entry.key()) && keys.isEmpty()) {
+					index.remove(value);
+				}
+			}
+		}
+	}
+
+	/** An index's values for an entry; a user function that throws indexes nothing (logged once per index). */
+	private List<String> values(String indexName, IndexFunction<T> function, CacheEntry<T> entry) {
+		try {
+			List<String> values = function.values(entry);
+			return (values != null) ? values : List.of();
+		}
+		catch (RuntimeException ex) {
+			boolean first;
+			synchronized (failingIndexes) {
+				first = failingIndexes.add(indexName);
+			}
+			if (first) {
+				log.warn("Informer {}: index {} failed for {}; the object is left out of that index", name, indexName,
+						entry.key(), ex);
+			}
+			else {
+				log.debug("Informer {}: index {} failed for {}", name, indexName, entry.key(), ex);
+			}
+			return List.of();
+		}
+	}
+}

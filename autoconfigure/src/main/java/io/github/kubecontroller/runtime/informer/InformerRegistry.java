@@ -1,0 +1,126 @@
+package io.github.kubecontroller.runtime.informer;
+
+import io.kubernetes.client.common.KubernetesObject;
+import io.kubernetes.client.openapi.ApiClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shared informers of one API client: one watch and one cache per {@link WatchSpec} and Java type, created
+ * and started the first time they are asked for, stopped together by {@link #close()}.
+ *
+ * <pre>{@code
+ * ResourceType configMaps = new ResourceType("", "v1", "ConfigMap", "configmaps", true);
+ * InformerRegistry informers = new InformerRegistry(apiClient, InformerOptions.defaults());
+ * Informer<V1ConfigMap> informer = informers.informer(WatchSpec.all(configMaps).inNamespace("shop"),
+ *         V1ConfigMap.class);
+ * informer.awaitSynced(Duration.ofSeconds(30));
+ * Lister<V1ConfigMap> lister = new Lister<>(informer.getIndexer());
+ * }</pre>
+ *
+ * <p>The Java type may be a client-java model, a class of your own implementing {@link KubernetesObject} (decoded
+ * with client-java's Gson), or {@link io.kubernetes.client.util.generic.dynamic.DynamicKubernetesObject}. The
+ * {@code ApiClient} may have a read timeout: watches get their own, derived from the watch timeout.
+ */
+public final class InformerRegistry implements AutoCloseable {
+
+	private static final Logger log = LoggerFactory.getLogger(InformerRegistry.class);
+
+	/** How long {@link #close()} waits for the informer threads. */
+	private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+	private record Key(WatchSpec spec, Class<?> javaType) {
+	}
+
+	private final ApiClient client;
+	private final InformerOptions options;
+	private final Map<Key, DefaultInformer<?>> informers = new LinkedHashMap<>();
+	// Informers stopped one by one, whose threads close() still waits for.
+	private final List<DefaultInformer<?>> stopped = new ArrayList<>();
+	private boolean closed;
+
+	/** A registry with {@link InformerOptions#defaults()}. */
+	public InformerRegistry(ApiClient client) {
+		this(client, InformerOptions.defaults());
+	}
+
+	public InformerRegistry(ApiClient client, InformerOptions options) {
+		this.client = Objects.requireNonNull(client, "client");
+		this.options = Objects.requireNonNull(options, "options");
+	}
+
+	/**
+	 * The shared informer for {@code spec} decoding to {@code javaType}, started on first request.
+	 *
+	 * @throws IllegalStateException after {@link #close()}
+	 */
+	public synchronized <T extends KubernetesObject> Informer<T> informer(WatchSpec spec, Class<T> javaType) {
+		Objects.requireNonNull(spec, "spec");
+		Objects.requireNonNull(javaType, "javaType");
+		if (closed) {
+			throw new IllegalStateException("the informer registry is closed");
+		}
+		Key key = new Key(spec, javaType);
+		@SuppressWarnings("unchecked")
+		DefaultInformer<T> informer = (DefaultInformer<T>) informers.get(key);
+		if (informer == null) {
+			informer = new DefaultInformer<>(client, spec, javaType, options, this::forget);
+			informers.put(key, informer);
+			informer.start();
+			log.debug("Started {}", informer);
+		}
+		return informer;
+	}
+
+	/** The informers started so far and not stopped. */
+	public synchronized List<Informer<?>> informers() {
+		return List.copyOf(informers.values());
+	}
+
+	/**
+	 * Stops every informer: open watches are cancelled, so their threads end at once; waits up to 10 s for the
+	 * threads.
+	 */
+	@Override
+	public void close() {
+		List<DefaultInformer<?>> stopping;
+		synchronized (this) {
+			if (closed) {
+				return;
+			}
+			closed = true;
+			stopping = new ArrayList<>(informers.values());
+			stopping.addAll(stopped);
+			informers.clear();
+			stopped.clear();
+		}
+		for (DefaultInformer<?> informer : stopping) {
+			informer.stop();
+		}
+		long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
+		try {
+			for (DefaultInformer<?> informer : stopping) {
+				Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+				if (!informer.join(left)) {
+					log.warn("{} did not stop within {}", informer, CLOSE_TIMEOUT);
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private synchronized void forget(DefaultInformer<?> informer) {
+		if (informers.remove(new Key(informer.spec(), informer.javaType()), informer)) {
+			stopped.removeIf(DefaultInformer::ended);
+			stopped.add(informer);
+		}
+	}
+}
