@@ -11,7 +11,8 @@ public final class RateLimiters {
 	 */
 	public static final Duration DEFAULT_CAP = Duration.ofMinutes(5);
 
-	static final Duration BASE_DELAY = Duration.ofMillis(5);
+	/** The default first delay of the per-key backoff, as in client-go. */
+	public static final Duration DEFAULT_BASE = Duration.ofMillis(5);
 	static final double BUCKET_QPS = 10;
 	static final int BUCKET_BURST = 100;
 
@@ -28,12 +29,23 @@ public final class RateLimiters {
 	 * to {@code cap} and a token bucket of 10 retries per second with a burst of 100 shared by all keys.
 	 */
 	public static <K> RateLimiter<K> controllerDefault(Duration cap) {
-		return controllerDefault(cap, Ticker.system());
+		return controllerDefault(DEFAULT_BASE, cap);
+	}
+
+	/**
+	 * As {@link #controllerDefault(Duration)}, with the per-key backoff starting at {@code base} instead of 5 ms.
+	 */
+	public static <K> RateLimiter<K> controllerDefault(Duration base, Duration cap) {
+		return controllerDefault(base, cap, Ticker.system());
 	}
 
 	static <K> RateLimiter<K> controllerDefault(Duration cap, Ticker ticker) {
+		return controllerDefault(DEFAULT_BASE, cap, ticker);
+	}
+
+	static <K> RateLimiter<K> controllerDefault(Duration base, Duration cap, Ticker ticker) {
 		return new MaxOfRateLimiter<K>(
-				new ItemExponentialRateLimiter<K>(BASE_DELAY, cap),
+				new ItemExponentialRateLimiter<K>(base, cap),
 				new BucketRateLimiter<K>(BUCKET_QPS, BUCKET_BURST, ticker));
 	}
 }

@@ -146,8 +146,10 @@ public final class WorkQueue<K> {
 	/**
 	 * Queues {@code key} after the longer of the rate limiter's delay and {@code minimumDelay}, e.g. a 429's
 	 * Retry-After.
+	 *
+	 * @return the delay the key was queued with
 	 */
-	public void addRateLimited(K key, Duration minimumDelay) {
+	public Duration addRateLimited(K key, Duration minimumDelay) {
 		Objects.requireNonNull(key, "key");
 		Objects.requireNonNull(minimumDelay, "minimumDelay");
 		Duration delay = rateLimiter.when(key);
@@ -163,6 +165,7 @@ public final class WorkQueue<K> {
 			lock.unlock();
 		}
 		addAfter(key, delay);
+		return delay;
 	}
 
 	/** Resets the rate limiter's failure count for {@code key}; call it after a successful pass. */

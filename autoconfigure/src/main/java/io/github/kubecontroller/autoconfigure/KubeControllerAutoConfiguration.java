@@ -1,0 +1,163 @@
+package io.github.kubecontroller.autoconfigure;
+
+import io.github.kubecontroller.runtime.client.ApiClientFactory;
+import io.github.kubecontroller.runtime.client.ClientSettings;
+import io.github.kubecontroller.runtime.controller.Controller;
+import io.github.kubecontroller.runtime.controller.ControllerDependencies;
+import io.github.kubecontroller.runtime.controller.ControllerSpec;
+import io.github.kubecontroller.runtime.controller.ResourceReconciler;
+import io.github.kubecontroller.runtime.controller.WorkerThreads;
+import io.github.kubecontroller.runtime.informer.InformerOptions;
+import io.github.kubecontroller.runtime.informer.InformerRegistry;
+import io.github.kubecontroller.runtime.informer.ObjectTransform;
+import io.github.kubecontroller.runtime.client.ResourceDiscovery;
+import io.kubernetes.client.common.KubernetesObject;
+import io.kubernetes.client.openapi.ApiClient;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.thread.Threading;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+/**
+ * Auto-configuration of the controller runtime: an {@link ApiClient} (unless the application defines one), the
+ * shared informers, API discovery, and a controller for every {@link Reconciler @Reconciler} bean, started with the
+ * application context.
+ */
+@AutoConfiguration
+@ConditionalOnClass(ApiClient.class)
+@EnableConfigurationProperties(KubeControllerProperties.class)
+public final class KubeControllerAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	ApiClient kubeApiClient(KubeControllerProperties properties) {
+		KubeControllerProperties.Client client = properties.getClient();
+		ClientSettings settings = ClientSettings.defaults()
+				.withMasterUrl(client.getMasterUrl())
+				.withKubeconfig(client.getKubeconfig(), client.getContext())
+				.withToken(client.getToken())
+				.withTokenFile(client.getTokenFile())
+				.withCaFile(client.getCaFile())
+				.withInsecureSkipTlsVerify(client.isInsecureSkipTlsVerify())
+				.withTimeouts(client.getConnectTimeout(), client.getReadTimeout(), client.getCallTimeout());
+		return new ApiClientFactory().create(settings);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ResourceDiscovery kubeResourceDiscovery(ApiClient client) {
+		return new ResourceDiscovery(client);
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	InformerRegistry kubeInformerRegistry(ApiClient client, KubeControllerProperties properties) {
+		KubeControllerProperties.Informer informer = properties.getInformer();
+		if (informer.getPageSize() < 1) {
+			throw new IllegalArgumentException("kube.controller.informer.page-size must be at least 1, was "
+					+ informer.getPageSize());
+		}
+		InformerOptions options = InformerOptions.defaults()
+				.withPageSize(informer.getPageSize())
+				.withStreamingList(informer.isStreamingList());
+		if (!informer.isDropManagedFields()) {
+			options = options.withTransform(ObjectTransform.NONE);
+		}
+		return new InformerRegistry(client, options);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "kube.controller.enabled", matchIfMissing = true)
+	KubeControllers kubeControllers(ApplicationContext context, Environment environment,
+			KubeControllerProperties properties, ApiClient client, InformerRegistry informers,
+			ResourceDiscovery discovery) {
+		WorkerThreads threads = Threading.VIRTUAL.isActive(environment) ? WorkerThreads.virtualIfAvailable()
+				: WorkerThreads.platform();
+		ControllerDependencies dependencies = new ControllerDependencies(client, informers, discovery, threads,
+				instanceName(properties));
+		Map<String, Controller<?>> controllers = new LinkedHashMap<>();
+		Map<String, Object> beans = context.getBeansWithAnnotation(Reconciler.class);
+		for (Map.Entry<String, Object> entry : beans.entrySet()) {
+			Controller<?> controller = controllerOf(entry.getKey(), entry.getValue(), properties, dependencies);
+			if (controller == null) {
+				continue;
+			}
+			Controller<?> clash = controllers.put(controller.spec().name(), controller);
+			if (clash != null) {
+				throw new IllegalStateException("Two @Reconciler beans are named '" + controller.spec().name()
+						+ "': give one of them another name with @Reconciler(name = \"...\")");
+			}
+		}
+		Set<String> unknown = new TreeSet<>(properties.getReconcilers().keySet());
+		unknown.removeAll(controllerNames(beans));
+		if (!unknown.isEmpty()) {
+			throw new IllegalStateException("kube.controller.reconcilers." + unknown.iterator().next()
+					+ " does not name a @Reconciler bean; the reconcilers are " + new TreeSet<>(controllerNames(beans))
+					+ ". Fix the name or remove the setting.");
+		}
+		return new KubeControllers(new ArrayList<>(controllers.values()), properties.getShutdownGracePeriod());
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Controller<?> controllerOf(String beanName, Object bean, KubeControllerProperties properties,
+			ControllerDependencies dependencies) {
+		if (!(bean instanceof ResourceReconciler<?> reconciler)) {
+			throw new IllegalStateException("@Reconciler bean '" + beanName + "' (" + AopUtils.getTargetClass(bean).getName()
+					+ ") does not implement ResourceReconciler");
+		}
+		Reconciler annotation = annotationOf(bean);
+		String name = ReconcilerSpecs.nameOf(bean, annotation);
+		KubeControllerProperties.ReconcilerSettings settings = properties.getReconcilers().get(name);
+		if (settings != null && !settings.isEnabled()) {
+			return null;
+		}
+		return newController(beanName, (ResourceReconciler<KubernetesObject>) reconciler, annotation, settings,
+				dependencies);
+	}
+
+	private static <T extends KubernetesObject> Controller<T> newController(String beanName, ResourceReconciler<T> reconciler,
+			Reconciler annotation, KubeControllerProperties.ReconcilerSettings settings,
+			ControllerDependencies dependencies) {
+		ControllerSpec<T> spec = ReconcilerSpecs.specOf(beanName, reconciler, annotation, settings);
+		return new Controller<>(spec, reconciler, dependencies);
+	}
+
+	private static Reconciler annotationOf(Object bean) {
+		return org.springframework.core.annotation.AnnotatedElementUtils
+				.findMergedAnnotation(AopUtils.getTargetClass(bean), Reconciler.class);
+	}
+
+	private static List<String> controllerNames(Map<String, Object> beans) {
+		return beans.values().stream().map(bean -> ReconcilerSpecs.nameOf(bean, annotationOf(bean))).toList();
+	}
+
+	private static String instanceName(KubeControllerProperties properties) {
+		if (properties.getInstanceName() != null && !properties.getInstanceName().isBlank()) {
+			return properties.getInstanceName();
+		}
+		String hostname = System.getenv("HOSTNAME");
+		if (hostname != null && !hostname.isBlank()) {
+			return hostname;
+		}
+		try {
+			return InetAddress.getLocalHost().getHostName();
+		} catch (UnknownHostException e) {
+			return "unknown";
+		}
+	}
+}

@@ -1,0 +1,403 @@
+package io.github.kubecontroller.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration of the controller runtime, under {@code kube.controller}. Unknown keys under this prefix fail the
+ * start-up with their name, so that a misspelt setting is never silently ignored.
+ */
+@ConfigurationProperties(prefix = "kube.controller", ignoreUnknownFields = false)
+public class KubeControllerProperties {
+
+	/**
+	 * Whether to start the controllers of the application's @Reconciler beans.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * How long stopping the application waits for reconciles in flight before interrupting them.
+	 */
+	private Duration shutdownGracePeriod = Duration.ofSeconds(30);
+
+	/**
+	 * Name of this instance in events it records; the host name (the pod name in a cluster) when not set.
+	 */
+	private @Nullable String instanceName;
+
+	private final Client client = new Client();
+
+	private final Informer informer = new Informer();
+
+	/**
+	 * Per-reconciler settings, by controller name; they override the @Reconciler annotation.
+	 */
+	private final Map<String, ReconcilerSettings> reconcilers = new LinkedHashMap<>();
+
+	public boolean isEnabled() {
+		return enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Duration getShutdownGracePeriod() {
+		return shutdownGracePeriod;
+	}
+
+	public void setShutdownGracePeriod(Duration shutdownGracePeriod) {
+		this.shutdownGracePeriod = shutdownGracePeriod;
+	}
+
+	public @Nullable String getInstanceName() {
+		return instanceName;
+	}
+
+	public void setInstanceName(@Nullable String instanceName) {
+		this.instanceName = instanceName;
+	}
+
+	public Client getClient() {
+		return client;
+	}
+
+	public Informer getInformer() {
+		return informer;
+	}
+
+	public Map<String, ReconcilerSettings> getReconcilers() {
+		return reconcilers;
+	}
+
+	/** How to reach the API server when the application does not define its own ApiClient bean. */
+	public static class Client {
+
+		/**
+		 * URL of the API server, such as https://10.0.0.1:6443; takes precedence over any kubeconfig.
+		 */
+		private @Nullable String masterUrl;
+
+		/**
+		 * Kubeconfig file to use instead of $KUBECONFIG or ~/.kube/config.
+		 */
+		private @Nullable Path kubeconfig;
+
+		/**
+		 * Kubeconfig context to use instead of the file's current context.
+		 */
+		private @Nullable String context;
+
+		/**
+		 * Bearer token, with master-url.
+		 */
+		private @Nullable String token;
+
+		/**
+		 * File holding a bearer token, re-read as it rotates, with master-url.
+		 */
+		private @Nullable Path tokenFile;
+
+		/**
+		 * PEM file of the certificate authority to trust, with master-url.
+		 */
+		private @Nullable Path caFile;
+
+		/**
+		 * Whether to skip verifying the server's TLS certificate. Only for development.
+		 */
+		private boolean insecureSkipTlsVerify;
+
+		/**
+		 * Connect timeout of API requests.
+		 */
+		private Duration connectTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * Read timeout of API requests other than watches.
+		 */
+		private Duration readTimeout = Duration.ofSeconds(30);
+
+		/**
+		 * Limit of a whole API request other than watches, from connecting to reading the last byte; 0 for none.
+		 */
+		private Duration callTimeout = Duration.ZERO;
+
+		public @Nullable String getMasterUrl() {
+			return masterUrl;
+		}
+
+		public void setMasterUrl(@Nullable String masterUrl) {
+			this.masterUrl = masterUrl;
+		}
+
+		public @Nullable Path getKubeconfig() {
+			return kubeconfig;
+		}
+
+		public void setKubeconfig(@Nullable Path kubeconfig) {
+			this.kubeconfig = kubeconfig;
+		}
+
+		public @Nullable String getContext() {
+			return context;
+		}
+
+		public void setContext(@Nullable String context) {
+			this.context = context;
+		}
+
+		public @Nullable String getToken() {
+			return token;
+		}
+
+		public void setToken(@Nullable String token) {
+			this.token = token;
+		}
+
+		public @Nullable Path getTokenFile() {
+			return tokenFile;
+		}
+
+		public void setTokenFile(@Nullable Path tokenFile) {
+			this.tokenFile = tokenFile;
+		}
+
+		public @Nullable Path getCaFile() {
+			return caFile;
+		}
+
+		public void setCaFile(@Nullable Path caFile) {
+			this.caFile = caFile;
+		}
+
+		public boolean isInsecureSkipTlsVerify() {
+			return insecureSkipTlsVerify;
+		}
+
+		public void setInsecureSkipTlsVerify(boolean insecureSkipTlsVerify) {
+			this.insecureSkipTlsVerify = insecureSkipTlsVerify;
+		}
+
+		public Duration getConnectTimeout() {
+			return connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public Duration getReadTimeout() {
+			return readTimeout;
+		}
+
+		public void setReadTimeout(Duration readTimeout) {
+			this.readTimeout = readTimeout;
+		}
+
+		public Duration getCallTimeout() {
+			return callTimeout;
+		}
+
+		public void setCallTimeout(Duration callTimeout) {
+			this.callTimeout = callTimeout;
+		}
+	}
+
+	/** Shared watches and caches. */
+	public static class Informer {
+
+		/**
+		 * Objects per page of the initial and re-lists.
+		 */
+		private int pageSize = 500;
+
+		/**
+		 * Whether to drop metadata.managedFields before caching objects; they are often half of an object's size.
+		 */
+		private boolean dropManagedFields = true;
+
+		/**
+		 * Whether to ask for streaming lists (watch with initial events) and fall back to paginated lists when the
+		 * server does not support them.
+		 */
+		private boolean streamingList = true;
+
+		public int getPageSize() {
+			return pageSize;
+		}
+
+		public void setPageSize(int pageSize) {
+			this.pageSize = pageSize;
+		}
+
+		public boolean isDropManagedFields() {
+			return dropManagedFields;
+		}
+
+		public void setDropManagedFields(boolean dropManagedFields) {
+			this.dropManagedFields = dropManagedFields;
+		}
+
+		public boolean isStreamingList() {
+			return streamingList;
+		}
+
+		public void setStreamingList(boolean streamingList) {
+			this.streamingList = streamingList;
+		}
+	}
+
+	/** Settings of one reconciler; each one unset keeps the @Reconciler annotation's value or the default. */
+	public static class ReconcilerSettings {
+
+		/**
+		 * Whether this reconciler's controller runs.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Comma-separated list of namespaces to watch; all when empty.
+		 */
+		private @Nullable List<String> namespaces;
+
+		/**
+		 * Label selector limiting the primary objects.
+		 */
+		private @Nullable String labelSelector;
+
+		/**
+		 * Field selector limiting the primary objects.
+		 */
+		private @Nullable String fieldSelector;
+
+		/**
+		 * Objects reconciled at once (default 4).
+		 */
+		private @Nullable Integer concurrency;
+
+		/**
+		 * Finalizer guarding the reconciler's cleanup.
+		 */
+		private @Nullable String finalizer;
+
+		/**
+		 * Periodic safety requeue of every object, jittered by up to 10% (default 10h); 0 disables it.
+		 */
+		private @Nullable Duration resyncPeriod;
+
+		/**
+		 * First retry delay of a failing object (default 5ms).
+		 */
+		private @Nullable Duration backoffBase;
+
+		/**
+		 * Longest retry delay of a failing object (default 5m).
+		 */
+		private @Nullable Duration backoffCap;
+
+		/**
+		 * Longest one reconcile may run before it is interrupted and retried (default 5m); 0 for no limit.
+		 */
+		private @Nullable Duration reconcileTimeout;
+
+		/**
+		 * How long the caches may take to sync at start-up before the application fails (default 2m).
+		 */
+		private @Nullable Duration syncTimeout;
+
+		public boolean isEnabled() {
+			return enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable List<String> getNamespaces() {
+			return namespaces;
+		}
+
+		public void setNamespaces(@Nullable List<String> namespaces) {
+			this.namespaces = namespaces == null ? null : new ArrayList<>(namespaces);
+		}
+
+		public @Nullable String getLabelSelector() {
+			return labelSelector;
+		}
+
+		public void setLabelSelector(@Nullable String labelSelector) {
+			this.labelSelector = labelSelector;
+		}
+
+		public @Nullable String getFieldSelector() {
+			return fieldSelector;
+		}
+
+		public void setFieldSelector(@Nullable String fieldSelector) {
+			this.fieldSelector = fieldSelector;
+		}
+
+		public @Nullable Integer getConcurrency() {
+			return concurrency;
+		}
+
+		public void setConcurrency(@Nullable Integer concurrency) {
+			this.concurrency = concurrency;
+		}
+
+		public @Nullable String getFinalizer() {
+			return finalizer;
+		}
+
+		public void setFinalizer(@Nullable String finalizer) {
+			this.finalizer = finalizer;
+		}
+
+		public @Nullable Duration getResyncPeriod() {
+			return resyncPeriod;
+		}
+
+		public void setResyncPeriod(@Nullable Duration resyncPeriod) {
+			this.resyncPeriod = resyncPeriod;
+		}
+
+		public @Nullable Duration getBackoffBase() {
+			return backoffBase;
+		}
+
+		public void setBackoffBase(@Nullable Duration backoffBase) {
+			this.backoffBase = backoffBase;
+		}
+
+		public @Nullable Duration getBackoffCap() {
+			return backoffCap;
+		}
+
+		public void setBackoffCap(@Nullable Duration backoffCap) {
+			this.backoffCap = backoffCap;
+		}
+
+		public @Nullable Duration getReconcileTimeout() {
+			return reconcileTimeout;
+		}
+
+		public void setReconcileTimeout(@Nullable Duration reconcileTimeout) {
+			this.reconcileTimeout = reconcileTimeout;
+		}
+
+		public @Nullable Duration getSyncTimeout() {
+			return syncTimeout;
+		}
+
+		public void setSyncTimeout(@Nullable Duration syncTimeout) {
+			this.syncTimeout = syncTimeout;
+		}
+	}
+}

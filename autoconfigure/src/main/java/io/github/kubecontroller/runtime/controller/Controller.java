@@ -1,0 +1,288 @@
+package io.github.kubecontroller.runtime.controller;
+
+import io.github.kubecontroller.runtime.informer.Informer;
+import io.github.kubecontroller.runtime.informer.WatchHealth;
+import io.github.kubecontroller.runtime.queue.ObjectKey;
+import io.github.kubecontroller.runtime.queue.RateLimiters;
+import io.github.kubecontroller.runtime.queue.WorkQueue;
+import io.github.kubecontroller.runtime.resource.ResourceType;
+import io.kubernetes.client.common.KubernetesObject;
+import io.kubernetes.client.informer.ResourceEventHandler;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running controller: its informers feed a rate-limited work queue, and {@code concurrency} workers reconcile
+ * the queued objects, each object by one worker at a time. Lifecycle: {@link #start()} resolves the kinds and
+ * opens the watches, {@link #awaitCachesSynced()} blocks until every cache has its first list (or fails with the
+ * reason), {@link #startWorkers()} begins reconciling, {@link #stop(Duration)} drains and ends.
+ *
+ * @param <T> the primary Java type
+ */
+public final class Controller<T extends KubernetesObject> {
+
+	private static final Logger log = LoggerFactory.getLogger(Controller.class);
+
+	private final ControllerSpec<T> spec;
+	private final ResourceReconciler<T> reconciler;
+	private final ControllerDependencies dependencies;
+	private final WorkQueue<ObjectKey> queue;
+	private final Map<ObjectKey, ReconcileReason> pendingReasons = new ConcurrentHashMap<>();
+	private final List<Thread> workers = new ArrayList<>();
+	private final Object lifecycle = new Object();
+
+	private volatile @Nullable Watches<T> watches;
+	private volatile @Nullable ReconcileLoop<T> loop;
+	private volatile State state = State.NEW;
+
+	/** Where a controller is in its life. */
+	public enum State {
+		NEW, STARTING, WAITING_FOR_CACHES, RUNNING, STOPPING, STOPPED, FAILED
+	}
+
+	public Controller(ControllerSpec<T> spec, ResourceReconciler<T> reconciler, ControllerDependencies dependencies) {
+		this.spec = Objects.requireNonNull(spec, "spec");
+		this.reconciler = Objects.requireNonNull(reconciler, "reconciler");
+		this.dependencies = Objects.requireNonNull(dependencies, "dependencies");
+		this.queue = new WorkQueue<>(spec.name(), RateLimiters.controllerDefault(spec.backoffBase(), spec.backoffCap()));
+	}
+
+	/**
+	 * Resolves the primary, owned and watched kinds through API discovery and opens their shared watches. Events
+	 * start filling the queue at once; nothing is reconciled before {@link #startWorkers()}.
+	 *
+	 * @throws io.github.kubecontroller.runtime.resource.ResourceNotFoundException if a kind is not served
+	 */
+	public void start() {
+		synchronized (lifecycle) {
+			if (state != State.NEW) {
+				throw new IllegalStateException("Controller '" + spec.name() + "' was already started");
+			}
+			state = State.STARTING;
+			try {
+				Watches<T> opened = Watches.open(spec, dependencies, this::enqueue);
+				watches = opened;
+				loop = new ReconcileLoop<>(spec, reconciler, dependencies, opened, queue, pendingReasons);
+				state = State.WAITING_FOR_CACHES;
+			} catch (RuntimeException e) {
+				state = State.FAILED;
+				throw e;
+			}
+		}
+	}
+
+	/**
+	 * Waits up to the spec's sync timeout for every cache this controller reads to have synced.
+	 *
+	 * @throws CacheSyncException naming each resource that did not sync and why
+	 */
+	public void awaitCachesSynced() throws InterruptedException {
+		Watches<T> current = requireStarted();
+		long deadline = System.nanoTime() + spec.syncTimeout().toNanos();
+		List<Informer<?>> notSynced = new ArrayList<>();
+		for (Informer<?> informer : current.all()) {
+			long left = deadline - System.nanoTime();
+			if (!informer.awaitSynced(Duration.ofNanos(Math.max(0, left)))) {
+				notSynced.add(informer);
+			}
+		}
+		if (!notSynced.isEmpty()) {
+			state = State.FAILED;
+			StringBuilder message = new StringBuilder("Controller '").append(spec.name())
+					.append("' could not start: its caches did not sync within ").append(spec.syncTimeout());
+			for (Informer<?> informer : notSynced) {
+				WatchHealth health = informer.health();
+				message.append("\n  - ").append(informer.spec()).append(": ")
+						.append(health.lastError() != null ? health.lastError()
+								: "no list completed yet (state " + health.state() + ")");
+			}
+			message.append("\nRaise kube.controller.reconcilers.").append(spec.name())
+					.append(".sync-timeout if the lists are merely slow.");
+			throw new CacheSyncException(message.toString());
+		}
+	}
+
+	/** Starts the workers; call after {@link #awaitCachesSynced()}. */
+	public void startWorkers() {
+		synchronized (lifecycle) {
+			Watches<T> current = requireStarted();
+			if (state != State.WAITING_FOR_CACHES) {
+				throw new IllegalStateException("Controller '" + spec.name() + "' is " + state);
+			}
+			if (!current.allSynced()) {
+				throw new IllegalStateException("Controller '" + spec.name() + "': caches have not synced");
+			}
+			ReconcileLoop<T> reconcileLoop = Objects.requireNonNull(loop);
+			var factory = dependencies.threads().factory("kube-controller-" + spec.name() + "-worker");
+			for (int i = 0; i < spec.concurrency(); i++) {
+				Thread worker = factory.newThread(reconcileLoop::runWorker);
+				workers.add(worker);
+				worker.start();
+			}
+			state = State.RUNNING;
+			log.info("Controller '{}' started: {} workers reconciling {}", spec.name(), spec.concurrency(),
+					current.primaryType());
+		}
+	}
+
+	/**
+	 * Stops taking new work, waits up to {@code grace} for the reconciles in flight, then interrupts what is left.
+	 * Informers are shared and stay open: they belong to the registry.
+	 */
+	public void stop(Duration grace) {
+		synchronized (lifecycle) {
+			if (state == State.STOPPED || state == State.NEW) {
+				state = State.STOPPED;
+				return;
+			}
+			state = State.STOPPING;
+		}
+		Watches<T> current = watches;
+		if (current != null) {
+			current.detach();
+		}
+		try {
+			if (!queue.shutDownWithDrain(grace)) {
+				log.warn("Controller '{}': reconciles still running after the grace period of {}: interrupting {}",
+						spec.name(), grace, queue.inFlight().keySet());
+			}
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
+		ReconcileLoop<T> reconcileLoop = loop;
+		if (reconcileLoop != null) {
+			reconcileLoop.interruptRunning();
+		}
+		for (Thread worker : workers) {
+			worker.interrupt();
+		}
+		for (Thread worker : workers) {
+			try {
+				worker.join(TimeUnit.SECONDS.toMillis(5));
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+		}
+		if (reconcileLoop != null) {
+			reconcileLoop.close();
+		}
+		state = State.STOPPED;
+	}
+
+	/** The controller's settings. */
+	public ControllerSpec<T> spec() {
+		return spec;
+	}
+
+	/** The current state. */
+	public State state() {
+		return state;
+	}
+
+	/** The resolved primary kind; null before {@link #start()}. */
+	public @Nullable ResourceType primaryType() {
+		Watches<T> current = watches;
+		return current == null ? null : current.primaryType();
+	}
+
+	/** Every informer this controller reads, primary first; empty before {@link #start()}. */
+	public List<Informer<?>> informers() {
+		Watches<T> current = watches;
+		return current == null ? List.of() : current.all();
+	}
+
+	/** Whether every cache this controller reads has synced. */
+	public boolean cachesSynced() {
+		Watches<T> current = watches;
+		return current != null && current.allSynced();
+	}
+
+	/** The work queue's counters. */
+	public WorkQueue.Stats queueStats() {
+		return queue.stats();
+	}
+
+	/** The objects being reconciled now and since when. */
+	public Map<ObjectKey, Instant> reconcilesInFlight() {
+		Instant now = Instant.now();
+		Map<ObjectKey, Instant> result = new LinkedHashMap<>();
+		queue.inFlight().forEach((key, running) -> result.put(key, now.minus(running)));
+		return result;
+	}
+
+	/** Queues {@code key} for a reconcile now, e.g. from an operator's own trigger. */
+	public void requeue(ObjectKey key) {
+		enqueue(key, ReconcileReason.OBJECT_CHANGED);
+	}
+
+	private void enqueue(ObjectKey key, ReconcileReason reason) {
+		pendingReasons.put(key, reason);
+		queue.add(key);
+	}
+
+	private Watches<T> requireStarted() {
+		Watches<T> current = watches;
+		if (current == null) {
+			throw new IllegalStateException("Controller '" + spec.name() + "' has not been started");
+		}
+		return current;
+	}
+
+	@Override
+	public String toString() {
+		return "Controller[" + spec.name() + ", " + state + "]";
+	}
+
+	/** Receives the keys the informers' event handlers decide to reconcile. */
+	@FunctionalInterface
+	interface Enqueuer {
+		void enqueue(ObjectKey key, ReconcileReason reason);
+	}
+
+	/** Forwards informer events to a handler until detached, because shared informers cannot drop handlers. */
+	static final class DetachableHandler<U extends KubernetesObject> implements ResourceEventHandler<U> {
+
+		private final ResourceEventHandler<U> delegate;
+		private volatile boolean attached = true;
+
+		DetachableHandler(ResourceEventHandler<U> delegate) {
+			this.delegate = delegate;
+		}
+
+		void detach() {
+			attached = false;
+		}
+
+		@Override
+		public void onAdd(U obj) {
+			if (attached) {
+				delegate.onAdd(obj);
+			}
+		}
+
+		@Override
+		public void onUpdate(U oldObj, U newObj) {
+			if (attached) {
+				delegate.onUpdate(oldObj, newObj);
+			}
+		}
+
+		@Override
+		public void onDelete(U obj, boolean deletedFinalStateUnknown) {
+			if (attached) {
+				delegate.onDelete(obj, deletedFinalStateUnknown);
+			}
+		}
+	}
+}

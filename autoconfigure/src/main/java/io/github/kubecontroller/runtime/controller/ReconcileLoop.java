@@ -1,0 +1,273 @@
+package io.github.kubecontroller.runtime.controller;
+
+import io.github.kubecontroller.runtime.finalizer.Finalizers;
+import io.github.kubecontroller.runtime.queue.ObjectKey;
+import io.github.kubecontroller.runtime.queue.WorkQueue;
+import io.kubernetes.client.common.KubernetesObject;
+import io.kubernetes.client.openapi.ApiException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * What each worker does with a key: look the object up in the cache, run the finalizer flow or the reconciler
+ * (bounded by the reconcile timeout), and schedule what comes next. Nothing a reconciler does — throwing,
+ * returning null, throwing an {@link Error}, hanging — leaves its key stuck in the queue.
+ */
+final class ReconcileLoop<T extends KubernetesObject> {
+
+	private static final Logger log = LoggerFactory.getLogger(ResourceReconciler.class);
+
+	private final ControllerSpec<T> spec;
+	private final ResourceReconciler<T> reconciler;
+	private final ControllerDependencies dependencies;
+	private final Watches<T> watches;
+	private final WorkQueue<ObjectKey> queue;
+	private final Map<ObjectKey, ReconcileReason> pendingReasons;
+	private final Finalizers finalizers;
+	private final ContextServices<T> services;
+	private final @Nullable ExecutorService timeoutExecutor;
+	private final Map<ObjectKey, Future<?>> running = new ConcurrentHashMap<>();
+
+	ReconcileLoop(ControllerSpec<T> spec, ResourceReconciler<T> reconciler, ControllerDependencies dependencies,
+			Watches<T> watches, WorkQueue<ObjectKey> queue, Map<ObjectKey, ReconcileReason> pendingReasons) {
+		this.spec = spec;
+		this.reconciler = reconciler;
+		this.dependencies = dependencies;
+		this.watches = watches;
+		this.queue = queue;
+		this.pendingReasons = pendingReasons;
+		this.finalizers = new Finalizers(dependencies.client());
+		this.services = new ContextServices<>(spec, dependencies, watches);
+		// With a timeout, each reconcile runs on its own thread so that the worker can give up on it; the worker
+		// itself is never stuck and its key is released.
+		this.timeoutExecutor = spec.reconcileTimeout().isZero() ? null
+				: Executors.newCachedThreadPool(dependencies.threads().factory("kube-controller-" + spec.name() + "-reconcile"));
+	}
+
+	void runWorker() {
+		while (true) {
+			ObjectKey key;
+			try {
+				key = queue.take();
+			} catch (InterruptedException e) {
+				return;
+			}
+			if (key == null) {
+				return; // shut down
+			}
+			try {
+				process(key);
+			} catch (RuntimeException | Error unexpected) {
+				// process() handles reconciler failures itself; this guards the loop against our own bugs.
+				log.error("Controller '{}': unexpected failure while processing {}", spec.name(), key, unexpected);
+				queue.addRateLimited(key);
+			} finally {
+				queue.done(key);
+			}
+		}
+	}
+
+	private void process(ObjectKey key) {
+		ReconcileReason reason = pendingReasons.remove(key);
+		if (reason == null) {
+			reason = ReconcileReason.PERIODIC_RESYNC;
+		}
+		T cached = watches.cachedPrimary(key);
+		if (cached == null) {
+			// Gone from the cache: deleted (any finalizer of ours ran before the deletion completed).
+			queue.forget(key);
+			return;
+		}
+		int failedAttempts = queue.numRequeues(key);
+		String objectRef = watches.primaryType().kind() + "/" + key;
+		MDC.put("controller", spec.name());
+		MDC.put("object.ref", objectRef);
+		MDC.put("object.reason", reason.description());
+		try {
+			Result result = runGuarded(key, objectRef, cached, reason, failedAttempts);
+			queue.forget(key);
+			if (result.requeue()) {
+				schedule(key, result.requeueAfter(), ReconcileReason.SCHEDULED_REQUEUE);
+			} else if (!spec.resyncPeriod().isZero()) {
+				schedule(key, jittered(spec.resyncPeriod()), ReconcileReason.PERIODIC_RESYNC);
+			}
+		} catch (Throwable failure) {
+			handleFailure(key, objectRef, failure, failedAttempts + 1);
+		} finally {
+			MDC.remove("controller");
+			MDC.remove("object.ref");
+			MDC.remove("object.reason");
+		}
+	}
+
+	private Result runGuarded(ObjectKey key, String objectRef, T cached, ReconcileReason reason, int failedAttempts)
+			throws Exception {
+		Callable<Result> pass = () -> runPass(key, cached, reason, failedAttempts);
+		Result result;
+		if (timeoutExecutor == null) {
+			result = pass.call();
+		} else {
+			Map<String, String> mdc = MDC.getCopyOfContextMap();
+			Future<Result> future = timeoutExecutor.submit(() -> {
+				if (mdc != null) {
+					MDC.setContextMap(mdc);
+				}
+				try {
+					return pass.call();
+				} finally {
+					MDC.clear();
+				}
+			});
+			running.put(key, future);
+			try {
+				result = future.get(spec.reconcileTimeout().toMillis(), TimeUnit.MILLISECONDS);
+			} catch (TimeoutException e) {
+				future.cancel(true);
+				throw new ReconcileTimeoutException(objectRef, spec.reconcileTimeout());
+			} catch (ExecutionException e) {
+				throw rethrowable(e.getCause());
+			} catch (CancellationException e) {
+				throw new InterruptedException("reconcile of " + objectRef + " cancelled by shutdown");
+			} finally {
+				running.remove(key);
+			}
+		}
+		if (result == null) {
+			throw new IllegalStateException("reconciler " + reconciler.getClass().getName()
+					+ " returned null; return Result.done() or Result.requeueAfter(...)");
+		}
+		return result;
+	}
+
+	private Result runPass(ObjectKey key, T cached, ReconcileReason reason, int failedAttempts) throws Exception {
+		String finalizer = spec.finalizer();
+		T current = cached;
+		if (finalizer != null) {
+			if (Finalizers.isDeleting(current)) {
+				if (!Finalizers.has(current, finalizer)) {
+					return Result.done(); // our cleanup already ran, or never had to
+				}
+				Result result = reconciler.cleanup(current, services.contextFor(key, current, reason, failedAttempts));
+				if (result != null && !result.requeue()) {
+					finalizers.remove(watches.primaryType(), current, finalizer, watches.primaryJavaType());
+				}
+				return result;
+			}
+			if (!Finalizers.has(current, finalizer)) {
+				current = finalizers.add(watches.primaryType(), current, finalizer, watches.primaryJavaType());
+			}
+		}
+		return reconciler.reconcile(current, services.contextFor(key, current, reason, failedAttempts));
+	}
+
+	private void handleFailure(ObjectKey key, String objectRef, Throwable failure, int attempts) {
+		ErrorAction action;
+		try {
+			action = reconciler.onError(key, failure, attempts);
+			if (action == null) {
+				action = ErrorAction.retry();
+			}
+		} catch (RuntimeException hookFailure) {
+			log.warn("Controller '{}': onError of {} threw; retrying {}", spec.name(), reconciler.getClass().getName(),
+					objectRef, hookFailure);
+			action = ErrorAction.retry();
+		}
+		Duration retryAfter = retryAfter(failure).orElse(Duration.ZERO);
+		if (action.minimumDelay() != null && action.minimumDelay().compareTo(retryAfter) > 0) {
+			retryAfter = action.minimumDelay();
+		}
+		if (!action.retryRequested()) {
+			queue.forget(key);
+			log.error("Reconcile of {} failed ({} attempts); the reconciler gave up, next reconcile when it changes",
+					objectRef, attempts, failure);
+			return;
+		}
+		pendingReasons.putIfAbsent(key, ReconcileReason.REQUEUE_AFTER_ERROR);
+		Duration delay = queue.addRateLimited(key, retryAfter);
+		// One line per failure with the cause and the next retry. The stack trace comes with the first failure
+		// only, because a failing key logs again on every retry.
+		String message = "Reconcile of {} failed (attempt {}): {}; next retry in {} ms";
+		if (attempts == 1) {
+			log.warn(message, objectRef, attempts, describe(failure), delay.toMillis(), failure);
+		} else {
+			log.warn(message, objectRef, attempts, describe(failure), delay.toMillis());
+		}
+	}
+
+	private void schedule(ObjectKey key, Duration delay, ReconcileReason reason) {
+		pendingReasons.putIfAbsent(key, reason);
+		queue.addAfter(key, delay);
+	}
+
+	void close() {
+		services.close();
+	}
+
+	void interruptRunning() {
+		running.values().forEach(future -> future.cancel(true));
+		if (timeoutExecutor != null) {
+			timeoutExecutor.shutdownNow();
+		}
+	}
+
+	/** A 429's Retry-After anywhere in the cause chain. */
+	static Optional<Duration> retryAfter(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof ApiException api && api.getCode() == 429 && api.getResponseHeaders() != null) {
+				List<String> values = api.getResponseHeaders().get("Retry-After");
+				if (values == null) {
+					values = api.getResponseHeaders().get("retry-after");
+				}
+				if (values != null && !values.isEmpty()) {
+					try {
+						return Optional.of(Duration.ofSeconds(Long.parseLong(values.get(0).trim())));
+					} catch (NumberFormatException e) {
+						return Optional.empty();
+					}
+				}
+			}
+			if (cause.getCause() == cause) {
+				break;
+			}
+		}
+		return Optional.empty();
+	}
+
+	private static String describe(Throwable failure) {
+		if (failure instanceof ApiException api) {
+			return "API error " + api.getCode() + (api.getMessage() != null ? ": " + api.getMessage() : "");
+		}
+		return failure.toString();
+	}
+
+	private static Duration jittered(Duration period) {
+		long millis = period.toMillis();
+		return Duration.ofMillis(millis + (long) (ThreadLocalRandom.current().nextDouble(0.1) * millis));
+	}
+
+	private static Exception rethrowable(Throwable cause) {
+		if (cause instanceof Exception exception) {
+			return exception;
+		}
+		if (cause instanceof Error error) {
+			throw error;
+		}
+		return new RuntimeException(cause);
+	}
+}
