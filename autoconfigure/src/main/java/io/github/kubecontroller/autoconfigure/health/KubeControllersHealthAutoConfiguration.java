@@ -1,0 +1,28 @@
+package io.github.kubecontroller.autoconfigure.health;
+
+import io.github.kubecontroller.autoconfigure.KubeControllerAutoConfiguration;
+import io.github.kubecontroller.autoconfigure.KubeControllers;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Health of the application's controllers as {@code kubeControllers}, when Spring Boot's health support is present.
+ * Disable with {@code management.health.kubecontrollers.enabled=false}.
+ */
+@AutoConfiguration(after = KubeControllerAutoConfiguration.class)
+@ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
+@ConditionalOnBean(KubeControllers.class)
+@ConditionalOnEnabledHealthIndicator("kubecontrollers")
+public final class KubeControllersHealthAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(name = "kubeControllersHealthIndicator")
+	KubeControllersHealthIndicator kubeControllersHealthIndicator(KubeControllers controllers) {
+		return new KubeControllersHealthIndicator(controllers);
+	}
+}

@@ -1,0 +1,53 @@
+package io.github.kubecontroller.autoconfigure.health;
+
+import io.github.kubecontroller.autoconfigure.KubeControllers;
+import io.github.kubecontroller.runtime.controller.Controller;
+import io.github.kubecontroller.runtime.informer.Informer;
+import io.github.kubecontroller.runtime.informer.WatchHealth;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+
+/**
+ * UP once every controller runs with synced caches; DOWN while caches sync or when a controller failed. Meant for
+ * the readiness group: it depends on the API server, so keep it out of liveness.
+ */
+public class KubeControllersHealthIndicator extends AbstractHealthIndicator {
+
+	private final KubeControllers controllers;
+
+	public KubeControllersHealthIndicator(KubeControllers controllers) {
+		super("Kubernetes controllers health check failed");
+		this.controllers = controllers;
+	}
+
+	@Override
+	protected void doHealthCheck(Health.Builder builder) {
+		boolean up = controllers.isRunning();
+		for (Controller<?> controller : controllers.controllers()) {
+			Map<String, Object> details = new LinkedHashMap<>();
+			details.put("state", controller.state().name());
+			details.put("cachesSynced", controller.cachesSynced());
+			Map<String, Object> watches = new LinkedHashMap<>();
+			for (Informer<?> informer : controller.informers()) {
+				WatchHealth health = informer.health();
+				Map<String, Object> watch = new LinkedHashMap<>();
+				watch.put("state", health.state().name());
+				watch.put("synced", health.synced());
+				if (health.lastError() != null) {
+					watch.put("lastError", health.lastError());
+				}
+				watches.put(informer.spec().toString(), watch);
+			}
+			details.put("watches", watches);
+			builder.withDetail(controller.spec().name(), details);
+			up &= controller.state() == Controller.State.RUNNING && controller.cachesSynced();
+		}
+		if (up) {
+			builder.up();
+		} else {
+			builder.down();
+		}
+	}
+}
