@@ -135,6 +135,41 @@ class KubeControllerAutoConfigurationTest {
 	}
 
 	@Test
+	void impossibleValuesFailTheStartUpNamingTheProperty() {
+		onEmulator().withPropertyValues("kube.controller.informer.page-size=0").run(context -> {
+			assertThat(context).hasFailed();
+			assertThat(allMessages(context.getStartupFailure()))
+					.contains("kube.controller.informer.page-size must be at least 1, was 0");
+		});
+		onEmulator().withUserConfiguration(ConfigMapReconcilerConfiguration.class)
+				.withPropertyValues("kube.controller.reconcilers.config-map.concurrency=0")
+				.run(context -> {
+					assertThat(context).hasFailed();
+					assertThat(allMessages(context.getStartupFailure()))
+							.contains("kube.controller.reconcilers.config-map.concurrency must be at least 1, was 0");
+				});
+		onEmulator().withUserConfiguration(ConfigMapReconcilerConfiguration.class)
+				.withPropertyValues("kube.controller.reconcilers.config-map.backoff-base=10s",
+						"kube.controller.reconcilers.config-map.backoff-cap=1s")
+				.run(context -> {
+					assertThat(context).hasFailed();
+					assertThat(allMessages(context.getStartupFailure()))
+							.contains("backoffCap of controller 'config-map' (PT1S) must not be less than backoffBase (PT10S)")
+							.contains("kube.controller.reconcilers.config-map");
+				});
+	}
+
+	@Test
+	void aNonReconcilerBeanWithTheAnnotationFailsTheStartUp() {
+		onEmulator().withBean("notAReconciler", NotAReconciler.class).run(context -> {
+			assertThat(context).hasFailed();
+			assertThat(allMessages(context.getStartupFailure()))
+					.contains("@Reconciler bean 'notAReconciler'")
+					.contains("does not implement ResourceReconciler");
+		});
+	}
+
+	@Test
 	void settingsForAReconcilerThatDoesNotExistFailTheStartUp() {
 		onEmulator().withUserConfiguration(ConfigMapReconcilerConfiguration.class)
 				.withPropertyValues("kube.controller.reconcilers.config-mapz.concurrency=2")
@@ -318,6 +353,10 @@ class KubeControllerAutoConfigurationTest {
 		TunedReconciler tunedReconciler() {
 			return new TunedReconciler();
 		}
+	}
+
+	@Reconciler
+	static class NotAReconciler {
 	}
 
 	@Reconciler(resyncPeriod = "ten hours")
