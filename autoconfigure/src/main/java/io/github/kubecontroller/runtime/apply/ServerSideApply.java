@@ -2,12 +2,14 @@ package io.github.kubecontroller.runtime.apply;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.github.kubecontroller.runtime.client.JsonRequests;
 import io.github.kubecontroller.runtime.resource.ResourceType;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.Pair;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -42,7 +44,7 @@ public final class ServerSideApply {
 	private static final Set<String> SERVER_OWNED_METADATA = Set.of("resourceVersion", "uid", "generation",
 			"creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "managedFields", "selfLink");
 
-	private final ApiRequests requests;
+	private final JsonRequests requests;
 
 	private final String fieldManager;
 
@@ -60,7 +62,7 @@ public final class ServerSideApply {
 			throw new IllegalArgumentException(
 					"fieldManager must be 1 to 128 characters, was \"" + fieldManager + "\"");
 		}
-		this.requests = new ApiRequests(client);
+		this.requests = new JsonRequests(client);
 		this.fieldManager = fieldManager;
 		this.json = new PrunedJson(JSON.getGson());
 	}
@@ -82,7 +84,7 @@ public final class ServerSideApply {
 	public <T extends KubernetesObject> T apply(ResourceType type, T desired, Class<T> javaType) throws ApiException {
 		Objects.requireNonNull(type, "type");
 		Objects.requireNonNull(javaType, "javaType");
-		return ApiRequests.decode(applyTree(type, this.json.objectTree(Objects.requireNonNull(desired, "desired"))),
+		return JsonRequests.decode(applyTree(type, this.json.objectTree(Objects.requireNonNull(desired, "desired"))),
 				javaType);
 	}
 
@@ -120,7 +122,7 @@ public final class ServerSideApply {
 		Objects.requireNonNull(javaType, "javaType");
 		JsonObject tree = this.json.objectTree(Objects.requireNonNull(desired, "desired"));
 		JsonElement status = tree.get("status");
-		return ApiRequests.decode(applyStatusTree(type, tree.getAsJsonObject("metadata"),
+		return JsonRequests.decode(applyStatusTree(type, tree.getAsJsonObject("metadata"),
 				(status != null) ? status : new JsonObject()), javaType);
 	}
 
@@ -173,7 +175,7 @@ public final class ServerSideApply {
 			.forEach((member) -> typed.add(member.getKey(), member.getValue()));
 		List<Pair> query = List.of(new Pair("fieldManager", this.fieldManager), new Pair("force", "true"));
 		return this.requests.send("PATCH", type.objectPath(namespace, name) + subresource, query, APPLY_PATCH,
-				typed.toString());
+				typed.toString().getBytes(StandardCharsets.UTF_8));
 	}
 
 	private static void copy(JsonObject from, JsonObject to, String member) {

@@ -2,6 +2,7 @@ package io.github.kubecontroller.runtime.apply;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.github.kubecontroller.runtime.client.JsonRequests;
 import io.github.kubecontroller.runtime.resource.ResourceType;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.openapi.ApiException;
@@ -55,7 +56,7 @@ public final class StatusWriter {
 			return cached;
 		}
 		JsonObject stored = this.apply.applyStatusTree(type, current.getAsJsonObject("metadata"), desired);
-		return ApiRequests.decode(stored, javaType);
+		return JsonRequests.decode(stored, javaType);
 	}
 
 	private static JsonElement orEmpty(@Nullable JsonElement status) {

@@ -4,11 +4,13 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
+import io.github.kubecontroller.runtime.client.JsonRequests;
 import io.github.kubecontroller.runtime.resource.ResourceType;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -31,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Finalizers {
 
+	private static final String JSON_PATCH = "application/json-patch+json";
+
 	private static final Logger logger = LoggerFactory.getLogger(Finalizers.class);
 
 	/** How many patches one call tries before giving up on a list that keeps changing. */
@@ -41,11 +45,11 @@ public final class Finalizers {
 
 	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
 
-	private final ApiRequests requests;
+	private final JsonRequests requests;
 
 	/** Finalizer patches through {@code client}. */
 	public Finalizers(ApiClient client) {
-		this.requests = new ApiRequests(Objects.requireNonNull(client, "client"));
+		this.requests = new JsonRequests(Objects.requireNonNull(client, "client"));
 	}
 
 	/**
@@ -93,7 +97,7 @@ public final class Finalizers {
 				patch.add(operation("add", "/metadata/finalizers/-", new JsonPrimitive(finalizer)));
 			}
 			try {
-				return ApiRequests.decode(this.requests.jsonPatch(path, patch), javaType);
+				return JsonRequests.decode(jsonPatch(path, patch), javaType);
 			}
 			catch (ApiException ex) {
 				if (!isFailedTest(ex)) {
@@ -142,7 +146,7 @@ public final class Finalizers {
 			patch.add(operation("remove", "/metadata/finalizers/" + index, null));
 			try {
 				// Normally the last pass; another one only if the finalizer was listed twice.
-				seen = Seen.of(this.requests.jsonPatch(path, patch));
+				seen = Seen.of(jsonPatch(path, patch));
 			}
 			catch (ApiException ex) {
 				if (ex.getCode() == 404) {
@@ -163,6 +167,11 @@ public final class Finalizers {
 	}
 
 	/** Whether {@code object} lists {@code finalizer}. */
+	private JsonObject jsonPatch(String path, JsonArray operations) throws ApiException {
+		return this.requests.send("PATCH", path, List.of(), JSON_PATCH,
+				operations.toString().getBytes(StandardCharsets.UTF_8));
+	}
+
 	public static boolean has(KubernetesObject object, String finalizer) {
 		V1ObjectMeta metadata = object.getMetadata();
 		return metadata != null && metadata.getFinalizers() != null && metadata.getFinalizers().contains(finalizer);
@@ -266,7 +275,7 @@ public final class Finalizers {
 		}
 
 		<T> T as(T callersObject, Class<T> javaType) {
-			return (this.json != null) ? ApiRequests.decode(this.json, javaType) : callersObject;
+			return (this.json != null) ? JsonRequests.decode(this.json, javaType) : callersObject;
 		}
 	}
 }

@@ -2,6 +2,7 @@ package io.github.kubecontroller.runtime.apply;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.github.kubecontroller.runtime.client.JsonRequests;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ final class StoredObjects {
 	}
 
 	static JsonObject get(ApiClient client, String path) throws ApiException {
-		return new ApiRequests(client).send("GET", path, List.of(), "application/json", "");
+		return new JsonRequests(client).get(path);
 	}
 
 	/** {@code manager/operation/subresource} of every managedFields entry. */
