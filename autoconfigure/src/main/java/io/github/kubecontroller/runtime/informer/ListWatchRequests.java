@@ -141,7 +141,8 @@ final class ListWatchRequests {
 			return response;
 		}
 		try (response) {
-			throw WatchFailure.status(action, spec.type(), response.code(), errorBody(response),
+			String verb = request.url().queryParameter("watch") != null ? "watch" : "list";
+			throw WatchFailure.status(action, verb, spec, response.code(), errorBody(response),
 					retryAfter(response.header("Retry-After")));
 		}
 	}

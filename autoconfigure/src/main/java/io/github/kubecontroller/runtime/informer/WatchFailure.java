@@ -1,5 +1,8 @@
 package io.github.kubecontroller.runtime.informer;
 
+import io.github.kubecontroller.runtime.client.ApiFailure;
+import io.kubernetes.client.openapi.ApiException;
+import java.util.Map;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -61,20 +64,20 @@ final class WatchFailure extends Exception {
 		return text.toString();
 	}
 
-	/** The server answered with an error status. */
-	static WatchFailure status(String action, ResourceType type, int code, String body, Duration retryAfter) {
+	/**
+	 * The server answered with an error status. Refusals a person must act on (401, 403, 404) are worded by
+	 * {@link ApiFailure}, like every other API failure of the runtime: a 403 names the RBAC rule to add.
+	 */
+	static WatchFailure status(String action, String verb, WatchSpec spec, int code, String body, Duration retryAfter) {
+		if (code == 401 || code == 403 || code == 404) {
+			ApiFailure failure = ApiFailure.of(new ApiException(code, Map.of(), body));
+			String text = failure.describe(verb, spec.type(), spec.namespace());
+			return new WatchFailure(text, code, retryAfter, null);
+		}
 		StringBuilder text = new StringBuilder(action).append(": ").append(code).append(' ').append(reason(code));
 		String serverText = serverText(body);
-		// A bare "404 page not found" (an unknown path) only repeats the status.
-		if (!serverText.isEmpty() && !serverText.equalsIgnoreCase(code + " page not found")) {
+		if (!serverText.isEmpty()) {
 			text.append(": ").append(serverText);
-		}
-		switch (code) {
-			case 401 -> text.append(" (the credentials were rejected: is the token valid and not expired?)");
-			case 404 -> text.append(isCustom(type) ? " (is the CustomResourceDefinition for " + resourceName(type)
-					+ " installed?)" : " (does this server serve " + type.apiVersion() + " " + type.plural() + "?)");
-			default -> {
-			}
 		}
 		if (retryAfter != null) {
 			text.append(" (the server asks to retry after ").append(seconds(retryAfter)).append(')');

@@ -85,9 +85,9 @@ class InformerFailureTest {
 
 			await().atMost(DEADLINE).until(() -> informer.health().consecutiveFailures() >= 2);
 			WatchHealth health = informer.health();
-			assertThat(health.lastError()).isEqualTo("list configmaps in namespace secured: 403 Forbidden: "
-					+ "configmaps is forbidden: User \"alice\" cannot list resource \"configmaps\" in API group \"\" "
-					+ "in the namespace \"secured\"");
+			assertThat(health.lastError()).isEqualTo("list configmaps in namespace secured is forbidden for alice: "
+					+ "add this RBAC rule to the application's Role/ClusterRole: apiGroups: [\"\"], "
+					+ "resources: [\"configmaps\"], verbs: [\"list\"]");
 			assertThat(health.lastErrorAt()).isNotNull();
 			assertThat(health.synced()).isFalse();
 			assertThat(informer.hasSynced()).isFalse();
@@ -161,9 +161,9 @@ class InformerFailureTest {
 				DynamicKubernetesObject.class);
 
 		await().atMost(DEADLINE).until(() -> informer.health().lastError() != null);
-		assertThat(informer.health().lastError()).isEqualTo("stream the list of things.nothere.example.com in all "
-				+ "namespaces: 404 Not Found (is the CustomResourceDefinition for things.nothere.example.com "
-				+ "installed?)");
+		assertThat(informer.health().lastError()).isEqualTo("things.nothere.example.com/v1 is not served: is its "
+				+ "CustomResourceDefinition installed? (kubectl get crd things.nothere.example.com; watch "
+				+ "things.nothere.example.com cluster-wide)");
 		assertThat(informer.health().state()).isIn(WatchState.BACKING_OFF, WatchState.LISTING);
 	}
 

@@ -30,15 +30,18 @@ class WatchFailureTest {
 	void statusSentencesQuoteTheServerAndHint() {
 		String forbidden = """
 				{"kind":"Status","apiVersion":"v1","status":"Failure","message":"configmaps is forbidden: User \\"x\\" \
-				cannot list resource \\"configmaps\\"","reason":"Forbidden","code":403}""";
-		assertThat(WatchFailure.status("list configmaps in namespace x", CONFIG_MAPS, 403, forbidden, null)
-			.getMessage()).isEqualTo("list configmaps in namespace x: 403 Forbidden: configmaps is forbidden: "
-					+ "User \"x\" cannot list resource \"configmaps\"");
-		assertThat(WatchFailure.status("list widgets.example.com in all namespaces", WIDGETS, 404,
-				"404 page not found\n", null).getMessage())
-			.isEqualTo("list widgets.example.com in all namespaces: 404 Not Found (is the CustomResourceDefinition "
-					+ "for widgets.example.com installed?)");
-		WatchFailure throttled = WatchFailure.status("list configmaps", CONFIG_MAPS, 429,
+				cannot list resource \\"configmaps\\" in API group \\"\\" in the namespace \\"x\\"","reason":"Forbidden","code":403}""";
+		assertThat(WatchFailure.status("list configmaps in namespace x", "list", WatchSpec.all(CONFIG_MAPS).inNamespace("x"),
+				403, forbidden, null).getMessage())
+			.isEqualTo("list configmaps in namespace x is forbidden for x: "
+					+ "add this RBAC rule to the application's Role/ClusterRole: apiGroups: [\"\"], "
+					+ "resources: [\"configmaps\"], verbs: [\"list\"]");
+		assertThat(WatchFailure.status("list widgets.example.com in all namespaces", "list", WatchSpec.all(WIDGETS),
+				404, "404 page not found\n", null).getMessage())
+			.isEqualTo("widgets.example.com/v1 is not served: is its "
+					+ "CustomResourceDefinition installed? (kubectl get crd widgets.example.com; list "
+					+ "widgets.example.com cluster-wide)");
+		WatchFailure throttled = WatchFailure.status("list configmaps", "list", WatchSpec.all(CONFIG_MAPS), 429,
 				"Too many requests, please try again later.\n", Duration.ofSeconds(2));
 		assertThat(throttled.getMessage()).isEqualTo("list configmaps: 429 Too Many Requests: Too many requests, "
 				+ "please try again later. (the server asks to retry after 2 s)");
