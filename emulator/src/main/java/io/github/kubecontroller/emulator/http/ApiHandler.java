@@ -88,10 +88,8 @@ final class ApiHandler implements HttpHandler {
 	 */
 	@Override
 	public void handle(HttpExchange exchange) throws IOException {
-		Map<String, List<String>> query = query(exchange);
-		String watchParameter = ListOptions.first(query, "watch");
 		RequestAttributes request = RequestAttributes.resolve(exchange.getRequestMethod(),
-				exchange.getRequestURI().getRawPath(), "true".equals(watchParameter) || "1".equals(watchParameter));
+				exchange.getRequestURI().getRawPath(), exchange.getRequestURI().getRawQuery());
 		AuditRecord audit = AuditRecord.start(exchange, this.controls.audit(), request, "");
 		try {
 			Responses.commonHeaders(exchange);
@@ -123,7 +121,7 @@ final class ApiHandler implements HttpHandler {
 			Responses.status(exchange, StatusException.internal(String.valueOf(ex)));
 		}
 		finally {
-			audit.record(exchange.getResponseCode());
+			audit.end(exchange);
 			exchange.close();
 		}
 	}
