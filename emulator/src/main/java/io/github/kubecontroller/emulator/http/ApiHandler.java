@@ -69,9 +69,16 @@ final class ApiHandler implements HttpHandler {
 
 	private final RequestControls controls;
 
+	private final boolean streamingLists;
+
+	/**
+	 * @param streamingLists whether watches accept {@code sendInitialEvents}, as kube-apiserver with the WatchList
+	 *        feature gate on (1.32's default)
+	 */
 	ApiHandler(ResourceCatalog catalog, ResourceOperations operations, WatchStream watches,
-			Supplier<String> serverAddress, int watchCapacity, RequestControls controls) {
+			Supplier<String> serverAddress, int watchCapacity, RequestControls controls, boolean streamingLists) {
 		this.controls = controls;
+		this.streamingLists = streamingLists;
 		this.catalog = catalog;
 		this.operations = operations;
 		this.discovery = new DiscoveryDocuments(catalog);
@@ -305,7 +312,7 @@ final class ApiHandler implements HttpHandler {
 				if (t.name() == null) {
 					if (watch) {
 						requireVerb(t, "watch");
-						watch(exchange, t, ListOptions.parse(query, true), table);
+						watch(exchange, t, ListOptions.parse(query, true, this.streamingLists), table);
 					}
 					else {
 						requireVerb(t, "list");
@@ -425,21 +432,21 @@ final class ApiHandler implements HttpHandler {
 			return;
 		}
 		this.watches.serve(exchange, t.type(), options, subscription,
-				ResourceOperations.sendsInitialEventsEnd(options), table);
+				ResourceOperations.sendsInitialEventsEnd(options, this.streamingLists), table);
 	}
 
 	/** A watch on {@code .../<resource>/<name>} is a watch with a metadata.name field selector (rule A4). */
-	private static ListOptions singleNameWatch(Map<String, List<String>> query, String name) {
+	private ListOptions singleNameWatch(Map<String, List<String>> query, String name) {
 		Map<String, List<String>> withName = new LinkedHashMap<>(query);
 		String selector = ListOptions.first(query, "fieldSelector", "");
-		ListOptions parsed = ListOptions.parse(query, true);
+		ListOptions parsed = ListOptions.parse(query, true, this.streamingLists);
 		String required = parsed.fields().requiredValue("metadata.name");
 		if (required != null && !required.equals(name)) {
 			throw StatusException.badRequest("fieldSelector metadata.name doesn't match requested name");
 		}
 		String nameSelector = "metadata.name=" + name;
 		withName.put("fieldSelector", List.of(selector.isEmpty() ? nameSelector : selector + "," + nameSelector));
-		return ListOptions.parse(withName, true);
+		return ListOptions.parse(withName, true, this.streamingLists);
 	}
 
 	private void written(HttpExchange exchange, ResourceType type, Written written) throws IOException {

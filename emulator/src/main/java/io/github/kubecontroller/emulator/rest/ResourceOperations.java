@@ -163,16 +163,20 @@ public final class ResourceOperations {
 		return this.store.watch(type.storage(), namespace, from, initialEvents, filter, capacity);
 	}
 
-	/** Whether a watch with these options gets the annotated initial-events-end bookmark (rules F2, G3). */
-	public static boolean sendsInitialEventsEnd(ListOptions options) {
+	/**
+	 * Whether a watch with these options gets the annotated initial-events-end bookmark (rules F2, G3).
+	 * @param streamingLists whether the server has the WatchList feature gate on
+	 */
+	public static boolean sendsInitialEventsEnd(ListOptions options, boolean streamingLists) {
 		if (!options.allowWatchBookmarks()) {
 			return false;
 		}
 		if (options.sendInitialEvents() != null) {
 			return options.sendInitialEvents();
 		}
-		// 1.32 defaults sendInitialEvents=true for watches from "" and "0" (SetListOptionsDefaults).
-		return options.resourceVersion().isEmpty() || options.resourceVersion().equals("0");
+		// With the WatchList gate on (1.32's default), watches from "" and "0" are defaulted to
+		// sendInitialEvents=true (SetListOptionsDefaults); with it off they are not, and get no end bookmark.
+		return streamingLists && (options.resourceVersion().isEmpty() || options.resourceVersion().equals("0"));
 	}
 
 	private ListPage readLatest(ResourceType type, ListQuery query) {
