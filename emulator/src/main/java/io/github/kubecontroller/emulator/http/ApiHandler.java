@@ -116,7 +116,7 @@ final class ApiHandler implements HttpHandler {
 			if (!this.controls.access().authorize(user, request)) {
 				throw forbidden(user, request);
 			}
-			route(exchange);
+			route(exchange, decision.malformedWatchEvent());
 		}
 		catch (StatusException ex) {
 			Responses.status(exchange, ex);
@@ -158,7 +158,10 @@ final class ApiHandler implements HttpHandler {
 				StatusException.Details.of(request.name(), request.apiGroup(), request.resource()));
 	}
 
-	private void route(HttpExchange exchange) throws IOException {
+	/**
+	 * @param malformedWatchEvent whether a watch starts with a line that is not JSON (an injected fault)
+	 */
+	private void route(HttpExchange exchange, boolean malformedWatchEvent) throws IOException {
 		List<String> path = segments(exchange.getRequestURI().getRawPath());
 		String first = path.isEmpty() ? "" : path.get(0);
 		switch (first) {
@@ -186,7 +189,7 @@ final class ApiHandler implements HttpHandler {
 					return;
 				}
 				if (path.get(1).equals("v1")) {
-					resource(exchange, "", "v1", path.subList(2, path.size()));
+					resource(exchange, "", "v1", path.subList(2, path.size()), malformedWatchEvent);
 					return;
 				}
 			}
@@ -207,7 +210,7 @@ final class ApiHandler implements HttpHandler {
 					return;
 				}
 				else {
-					resource(exchange, path.get(1), path.get(2), path.subList(3, path.size()));
+					resource(exchange, path.get(1), path.get(2), path.subList(3, path.size()), malformedWatchEvent);
 					return;
 				}
 			}
@@ -294,8 +297,8 @@ final class ApiHandler implements HttpHandler {
 
 	// ---------------------------------------------------------------- resources
 
-	private void resource(HttpExchange exchange, String group, String version, List<String> rest)
-			throws IOException {
+	private void resource(HttpExchange exchange, String group, String version, List<String> rest,
+			boolean malformedWatchEvent) throws IOException {
 		Optional<Target> target = target(group, version, rest);
 		if (target.isEmpty()) {
 			Responses.notFound(exchange);
@@ -312,7 +315,8 @@ final class ApiHandler implements HttpHandler {
 				if (t.name() == null) {
 					if (watch) {
 						requireVerb(t, "watch");
-						watch(exchange, t, ListOptions.parse(query, true, this.streamingLists), table);
+						watch(exchange, t, ListOptions.parse(query, true, this.streamingLists), table,
+								malformedWatchEvent);
 					}
 					else {
 						requireVerb(t, "list");
@@ -321,7 +325,7 @@ final class ApiHandler implements HttpHandler {
 				}
 				else if (watch) {
 					requireVerb(t, "watch");
-					watch(exchange, t, singleNameWatch(query, t.name()), table);
+					watch(exchange, t, singleNameWatch(query, t.name()), table, malformedWatchEvent);
 				}
 				else {
 					requireVerb(t, "get");
@@ -422,7 +426,8 @@ final class ApiHandler implements HttpHandler {
 		return out.toByteArray();
 	}
 
-	private void watch(HttpExchange exchange, Target t, ListOptions options, ObjectFormat table) throws IOException {
+	private void watch(HttpExchange exchange, Target t, ListOptions options, ObjectFormat table,
+			boolean malformedWatchEvent) throws IOException {
 		Subscription subscription;
 		try {
 			subscription = this.operations.watch(t.type(), t.namespace(), options, this.watchCapacity);
@@ -432,7 +437,7 @@ final class ApiHandler implements HttpHandler {
 			return;
 		}
 		this.watches.serve(exchange, t.type(), options, subscription,
-				ResourceOperations.sendsInitialEventsEnd(options, this.streamingLists), table);
+				ResourceOperations.sendsInitialEventsEnd(options, this.streamingLists), table, malformedWatchEvent);
 	}
 
 	/** A watch on {@code .../<resource>/<name>} is a watch with a metadata.name field selector (rule A4). */

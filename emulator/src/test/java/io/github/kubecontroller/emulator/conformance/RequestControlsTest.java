@@ -268,6 +268,25 @@ class RequestControlsTest extends ConformanceSupport {
 		assertThat(get("/api/v1").code()).isEqualTo(200);
 	}
 
+	@Test
+	@DisplayName("a malformed-watch-event fault starts matching watches with one line that is not JSON, then events flow")
+	void malformedWatchEvent() {
+		JsonNode x = createConfigMap("x");
+		Fault fault = this.emulator.faults()
+			.add(Fault.matching(RequestMatch.any().resource("", "configmaps")).malformedWatchEvent().times(1).build());
+		assertThat(get(CM).code()).as("not a watch").isEqualTo(200);
+		assertThat(fault.triggered()).isZero();
+
+		WatchConnection watch = watch(CM + "?watch=true&resourceVersion=" + rv(x));
+		assertThat(watch.nextLine()).isEqualTo("this line is not a JSON watch event");
+		JsonNode y = createConfigMap("y");
+		WatchTest.assertEvent(watch.next(), "ADDED", "y", rv(y));
+
+		WatchConnection next = watch(CM + "?watch=true&resourceVersion=" + rv(x));
+		WatchTest.assertEvent(next.next(), "ADDED", "y", rv(y));
+		assertThat(fault.triggered()).isEqualTo(1);
+	}
+
 	private CompletableFuture<HttpResponse<String>> sendAsync(String method, String path, String json) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.emulator.baseUrl() + path))
 			.timeout(Duration.ofSeconds(20))
