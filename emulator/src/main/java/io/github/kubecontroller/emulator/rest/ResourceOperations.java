@@ -264,7 +264,7 @@ public final class ResourceOperations {
 			metadata.put("name", finalName);
 			this.lifecycles.checkCreateAllowed(type, tx);
 			Defaults.forCreate(type, object, now());
-			Defaults.omitEmpty(type, object);
+			EmptyFields.omit(type, object);
 			validate(type, object);
 			if (!applied) {
 				ManagedFields.recordUpdate(type, null, null, object, options.manager(), now());
@@ -363,7 +363,7 @@ public final class ResourceOperations {
 					prepareForCreate(type, object);
 					checkNamespaceAcceptsNewObjects(type, nullToEmpty(namespace), tx);
 					Defaults.forCreate(type, object, now());
-					Defaults.omitEmpty(type, object);
+					EmptyFields.omit(type, object);
 					validate(type, object);
 					ManagedFields.recordUpdate(type, null, null, object, options.manager(), now());
 					StoredObject stored = persist(tx, type, object);
@@ -432,7 +432,7 @@ public final class ResourceOperations {
 			throw StatusException.invalid(type, current.name(), causes);
 		}
 		Defaults.forUpdate(type, old, updated, now());
-		Defaults.omitEmpty(type, updated);
+		EmptyFields.omit(type, updated);
 		validate(type, updated);
 		if (!applied) {
 			ManagedFields.recordUpdate(type, subresource, old, updated, options.manager(), now());
