@@ -17,6 +17,7 @@ public final class EmulatorMain {
 			  --kubeconfig FILE          write a kubeconfig for kubectl to FILE
 			  --history-window SECONDS   how long watches can resume (default 300)
 			  --history-events N         how many changes are kept at most (default 100000)
+			  --no-streaming-lists       answer sendInitialEvents as a server without the WatchList gate
 			""";
 
 	private EmulatorMain() {
@@ -34,6 +35,7 @@ public final class EmulatorMain {
 					case "--kubeconfig" -> kubeconfig = Path.of(value(args, ++i, arg));
 					case "--history-window" -> builder.historyWindow(Duration.ofSeconds(Long.parseLong(value(args, ++i, arg))));
 					case "--history-events" -> builder.historyMaxEvents(Integer.parseInt(value(args, ++i, arg)));
+					case "--no-streaming-lists" -> builder.streamingLists(false);
 					case "--help", "-h" -> {
 						System.out.print(USAGE);
 						return;

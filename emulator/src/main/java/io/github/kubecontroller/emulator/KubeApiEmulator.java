@@ -78,7 +78,7 @@ public final class KubeApiEmulator implements AutoCloseable {
 		int port = (this.boundPort != 0) ? this.boundPort : this.settings.port;
 		ApiServer started = new ApiServer(new InetSocketAddress(this.settings.host, port), this.catalog,
 				this.operations, this.settings.bookmarkInterval, this.settings.defaultWatchTimeout,
-				this.settings.watchCapacity, this.controls);
+				this.settings.watchCapacity, this.controls, this.settings.streamingLists);
 		started.start();
 		this.server = started;
 		this.boundPort = started.port();
@@ -267,6 +267,8 @@ public final class KubeApiEmulator implements AutoCloseable {
 
 		private Clock clock = Clock.systemUTC();
 
+		private boolean streamingLists = true;
+
 		private Builder() {
 		}
 
@@ -321,6 +323,19 @@ public final class KubeApiEmulator implements AutoCloseable {
 				throw new IllegalArgumentException("watchCapacity must be at least 1, was " + events);
 			}
 			this.watchCapacity = events;
+			return this;
+		}
+
+		/**
+		 * Whether streaming lists are served, as by kube-apiserver 1.32 with its default WatchList feature gate
+		 * ({@code true}, the default). With {@code false} the emulator behaves like a server with the gate off (an
+		 * older or aggregated API server): a watch with {@code sendInitialEvents} is answered with 422 Invalid
+		 * ({@code sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled}), and a
+		 * watch from {@code ""} or {@code "0"} still starts with synthetic ADDED events but gets no
+		 * initial-events-end bookmark. Clients then fall back to list and watch.
+		 */
+		public Builder streamingLists(boolean enabled) {
+			this.streamingLists = enabled;
 			return this;
 		}
 

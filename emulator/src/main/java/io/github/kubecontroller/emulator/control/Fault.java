@@ -10,8 +10,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One injected fault: for the requests it matches, answer an error status (a Status object, or kube-apiserver's
- * plain-text 429 of API Priority and Fairness), and/or add latency — a number of times, with a probability, or for a
- * duration. Build one with {@link #matching(RequestMatch)} and install it with {@link Faults#add(Fault)}.
+ * plain-text 429 of API Priority and Fairness), add latency, and/or start a watch with a line that is not JSON — a
+ * number of times, with a probability, or for a duration. Build one with {@link #matching(RequestMatch)} and install
+ * it with {@link Faults#add(Fault)}.
  *
  * <pre>{@code
  * emulator.faults().add(Fault.matching(RequestMatch.any().writes())
@@ -32,6 +33,8 @@ public final class Fault {
 
 	private final Duration latency;
 
+	private final boolean malformedWatchEvent;
+
 	private final double probability;
 
 	private final Duration duration;
@@ -48,6 +51,7 @@ public final class Fault {
 		this.plainTooManyRequests = builder.plainTooManyRequests;
 		this.retryAfter = builder.retryAfter;
 		this.latency = builder.latency;
+		this.malformedWatchEvent = builder.malformedWatchEvent;
 		this.probability = builder.probability;
 		this.duration = builder.duration;
 		this.remaining = new AtomicInteger(builder.times);
@@ -85,6 +89,11 @@ public final class Fault {
 		return this.latency;
 	}
 
+	/** Whether matching watches begin with one line that is not JSON (see {@link Builder#malformedWatchEvent()}). */
+	public boolean malformedWatchEvent() {
+		return this.malformedWatchEvent;
+	}
+
 	void activate(Clock clock) {
 		this.until = (this.duration != null) ? clock.instant().plus(this.duration) : null;
 	}
@@ -92,6 +101,9 @@ public final class Fault {
 	/** Whether this fault hits {@code request} now; counts the hit. */
 	boolean fires(RequestAttributes request, Clock clock) {
 		if (!this.match.test(request)) {
+			return false;
+		}
+		if (this.malformedWatchEvent && !request.verb().equals("watch")) {
 			return false;
 		}
 		Instant end = this.until;
@@ -120,6 +132,8 @@ public final class Fault {
 		private Duration retryAfter;
 
 		private Duration latency = Duration.ZERO;
+
+		private boolean malformedWatchEvent;
 
 		private int times = -1;
 
@@ -169,6 +183,17 @@ public final class Fault {
 			return this;
 		}
 
+		/**
+		 * Matching watches write one line that is not JSON right after their response headers, then stream their
+		 * events as usual — what a client meets when a proxy or a broken encoder corrupts one event. The fault then
+		 * applies to watch requests only. To hit a watch that is open already, end it with
+		 * {@code closeAllWatches()}: the client's next watch gets the line.
+		 */
+		public Builder malformedWatchEvent() {
+			this.malformedWatchEvent = true;
+			return this;
+		}
+
 		/** Fire only on the next {@code times} matching requests. */
 		public Builder times(int times) {
 			if (times < 1) {
@@ -194,8 +219,8 @@ public final class Fault {
 		}
 
 		public Fault build() {
-			if (this.status == 0 && this.latency.isZero()) {
-				throw new IllegalStateException("a fault needs a status or a latency");
+			if (this.status == 0 && this.latency.isZero() && !this.malformedWatchEvent) {
+				throw new IllegalStateException("a fault needs a status, a latency or a malformed watch event");
 			}
 			return new Fault(this);
 		}

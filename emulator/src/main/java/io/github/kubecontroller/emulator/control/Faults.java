@@ -7,7 +7,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The faults installed in an emulator. Requests are checked against them after authentication: every matching
- * latency is added, and the first matching fault with a status answers the request.
+ * latency is added, the first matching fault with a status answers the request, and any matching
+ * {@linkplain Fault.Builder#malformedWatchEvent() malformed watch event} fault corrupts the start of a watch.
  */
 public final class Faults {
 
@@ -39,22 +40,25 @@ public final class Faults {
 	 * What the faults do to a request.
 	 * @param latency the total delay to add
 	 * @param answer the fault that answers the request, or {@code null} to serve it
+	 * @param malformedWatchEvent whether the watch begins with a line that is not JSON
 	 */
-	public record Decision(Duration latency, Fault answer) {
+	public record Decision(Duration latency, Fault answer, boolean malformedWatchEvent) {
 	}
 
 	/** Decides for one request (counting the hits). */
 	public Decision decide(RequestAttributes request) {
 		Duration latency = Duration.ZERO;
 		Fault answer = null;
+		boolean malformedWatchEvent = false;
 		for (Fault fault : this.faults) {
 			if (fault.fires(request, this.clock)) {
 				latency = latency.plus(fault.latency());
 				if (answer == null && fault.status() != 0) {
 					answer = fault;
 				}
+				malformedWatchEvent |= fault.malformedWatchEvent();
 			}
 		}
-		return new Decision(latency, answer);
+		return new Decision(latency, answer, malformedWatchEvent);
 	}
 }

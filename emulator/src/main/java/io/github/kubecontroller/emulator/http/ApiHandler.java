@@ -69,9 +69,16 @@ final class ApiHandler implements HttpHandler {
 
 	private final RequestControls controls;
 
+	private final boolean streamingLists;
+
+	/**
+	 * @param streamingLists whether watches accept {@code sendInitialEvents}, as kube-apiserver with the WatchList
+	 *        feature gate on (1.32's default)
+	 */
 	ApiHandler(ResourceCatalog catalog, ResourceOperations operations, WatchStream watches,
-			Supplier<String> serverAddress, int watchCapacity, RequestControls controls) {
+			Supplier<String> serverAddress, int watchCapacity, RequestControls controls, boolean streamingLists) {
 		this.controls = controls;
+		this.streamingLists = streamingLists;
 		this.catalog = catalog;
 		this.operations = operations;
 		this.discovery = new DiscoveryDocuments(catalog);
@@ -88,10 +95,8 @@ final class ApiHandler implements HttpHandler {
 	 */
 	@Override
 	public void handle(HttpExchange exchange) throws IOException {
-		Map<String, List<String>> query = query(exchange);
-		String watchParameter = ListOptions.first(query, "watch");
 		RequestAttributes request = RequestAttributes.resolve(exchange.getRequestMethod(),
-				exchange.getRequestURI().getRawPath(), "true".equals(watchParameter) || "1".equals(watchParameter));
+				exchange.getRequestURI().getRawPath(), exchange.getRequestURI().getRawQuery());
 		AuditRecord audit = AuditRecord.start(exchange, this.controls.audit(), request, "");
 		try {
 			Responses.commonHeaders(exchange);
@@ -111,7 +116,7 @@ final class ApiHandler implements HttpHandler {
 			if (!this.controls.access().authorize(user, request)) {
 				throw forbidden(user, request);
 			}
-			route(exchange);
+			route(exchange, decision.malformedWatchEvent());
 		}
 		catch (StatusException ex) {
 			Responses.status(exchange, ex);
@@ -123,7 +128,7 @@ final class ApiHandler implements HttpHandler {
 			Responses.status(exchange, StatusException.internal(String.valueOf(ex)));
 		}
 		finally {
-			audit.record(exchange.getResponseCode());
+			audit.end(exchange);
 			exchange.close();
 		}
 	}
@@ -153,7 +158,10 @@ final class ApiHandler implements HttpHandler {
 				StatusException.Details.of(request.name(), request.apiGroup(), request.resource()));
 	}
 
-	private void route(HttpExchange exchange) throws IOException {
+	/**
+	 * @param malformedWatchEvent whether a watch starts with a line that is not JSON (an injected fault)
+	 */
+	private void route(HttpExchange exchange, boolean malformedWatchEvent) throws IOException {
 		List<String> path = segments(exchange.getRequestURI().getRawPath());
 		String first = path.isEmpty() ? "" : path.get(0);
 		switch (first) {
@@ -181,7 +189,7 @@ final class ApiHandler implements HttpHandler {
 					return;
 				}
 				if (path.get(1).equals("v1")) {
-					resource(exchange, "", "v1", path.subList(2, path.size()));
+					resource(exchange, "", "v1", path.subList(2, path.size()), malformedWatchEvent);
 					return;
 				}
 			}
@@ -202,7 +210,7 @@ final class ApiHandler implements HttpHandler {
 					return;
 				}
 				else {
-					resource(exchange, path.get(1), path.get(2), path.subList(3, path.size()));
+					resource(exchange, path.get(1), path.get(2), path.subList(3, path.size()), malformedWatchEvent);
 					return;
 				}
 			}
@@ -289,8 +297,8 @@ final class ApiHandler implements HttpHandler {
 
 	// ---------------------------------------------------------------- resources
 
-	private void resource(HttpExchange exchange, String group, String version, List<String> rest)
-			throws IOException {
+	private void resource(HttpExchange exchange, String group, String version, List<String> rest,
+			boolean malformedWatchEvent) throws IOException {
 		Optional<Target> target = target(group, version, rest);
 		if (target.isEmpty()) {
 			Responses.notFound(exchange);
@@ -307,7 +315,8 @@ final class ApiHandler implements HttpHandler {
 				if (t.name() == null) {
 					if (watch) {
 						requireVerb(t, "watch");
-						watch(exchange, t, ListOptions.parse(query, true), table);
+						watch(exchange, t, ListOptions.parse(query, true, this.streamingLists), table,
+								malformedWatchEvent);
 					}
 					else {
 						requireVerb(t, "list");
@@ -316,7 +325,7 @@ final class ApiHandler implements HttpHandler {
 				}
 				else if (watch) {
 					requireVerb(t, "watch");
-					watch(exchange, t, singleNameWatch(query, t.name()), table);
+					watch(exchange, t, singleNameWatch(query, t.name()), table, malformedWatchEvent);
 				}
 				else {
 					requireVerb(t, "get");
@@ -417,7 +426,8 @@ final class ApiHandler implements HttpHandler {
 		return out.toByteArray();
 	}
 
-	private void watch(HttpExchange exchange, Target t, ListOptions options, ObjectFormat table) throws IOException {
+	private void watch(HttpExchange exchange, Target t, ListOptions options, ObjectFormat table,
+			boolean malformedWatchEvent) throws IOException {
 		Subscription subscription;
 		try {
 			subscription = this.operations.watch(t.type(), t.namespace(), options, this.watchCapacity);
@@ -427,21 +437,21 @@ final class ApiHandler implements HttpHandler {
 			return;
 		}
 		this.watches.serve(exchange, t.type(), options, subscription,
-				ResourceOperations.sendsInitialEventsEnd(options), table);
+				ResourceOperations.sendsInitialEventsEnd(options, this.streamingLists), table, malformedWatchEvent);
 	}
 
 	/** A watch on {@code .../<resource>/<name>} is a watch with a metadata.name field selector (rule A4). */
-	private static ListOptions singleNameWatch(Map<String, List<String>> query, String name) {
+	private ListOptions singleNameWatch(Map<String, List<String>> query, String name) {
 		Map<String, List<String>> withName = new LinkedHashMap<>(query);
 		String selector = ListOptions.first(query, "fieldSelector", "");
-		ListOptions parsed = ListOptions.parse(query, true);
+		ListOptions parsed = ListOptions.parse(query, true, this.streamingLists);
 		String required = parsed.fields().requiredValue("metadata.name");
 		if (required != null && !required.equals(name)) {
 			throw StatusException.badRequest("fieldSelector metadata.name doesn't match requested name");
 		}
 		String nameSelector = "metadata.name=" + name;
 		withName.put("fieldSelector", List.of(selector.isEmpty() ? nameSelector : selector + "," + nameSelector));
-		return ListOptions.parse(withName, true);
+		return ListOptions.parse(withName, true, this.streamingLists);
 	}
 
 	private void written(HttpExchange exchange, ResourceType type, Written written) throws IOException {

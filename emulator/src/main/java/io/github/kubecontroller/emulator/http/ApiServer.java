@@ -35,12 +35,14 @@ public final class ApiServer {
 	}
 
 	public ApiServer(InetSocketAddress address, ResourceCatalog catalog, ResourceOperations operations,
-			Duration bookmarkInterval, Duration defaultWatchTimeout, int watchCapacity, RequestControls controls) {
+			Duration bookmarkInterval, Duration defaultWatchTimeout, int watchCapacity, RequestControls controls,
+			boolean streamingLists) {
 		this.server = bind(address);
 		this.executor = Executors.newCachedThreadPool(new DaemonThreads());
 		this.server.setExecutor(this.executor);
 		this.server.createContext("/", new ApiHandler(catalog, operations,
-				new WatchStream(bookmarkInterval, defaultWatchTimeout), this::hostAndPort, watchCapacity, controls));
+				new WatchStream(bookmarkInterval, defaultWatchTimeout), this::hostAndPort, watchCapacity, controls,
+				streamingLists));
 	}
 
 	/**

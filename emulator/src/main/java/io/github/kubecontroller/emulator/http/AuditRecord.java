@@ -1,6 +1,9 @@
 package io.github.kubecontroller.emulator.http;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Map;
 
 import com.sun.net.httpserver.HttpExchange;
 
@@ -15,7 +18,13 @@ import io.github.kubecontroller.emulator.control.RequestAttributes;
  */
 final class AuditRecord {
 
-	private static final String ATTRIBUTE = AuditRecord.class.getName();
+	/**
+	 * The records of the requests in progress, by exchange identity. Exchange attributes cannot hold them: the JDK's
+	 * server keeps attributes in the context, shared by every exchange, so a concurrent request would find (and
+	 * record its own status on) another request's record.
+	 */
+	private static final Map<HttpExchange, AuditRecord> IN_PROGRESS = Collections
+		.synchronizedMap(new IdentityHashMap<>());
 
 	private final Audit audit;
 
@@ -40,7 +49,7 @@ final class AuditRecord {
 	static AuditRecord start(HttpExchange exchange, Audit audit, RequestAttributes request, String user) {
 		AuditRecord record = new AuditRecord(audit, Instant.now(), request,
 				exchange.getRequestHeaders().getFirst("User-Agent"), user);
-		exchange.setAttribute(ATTRIBUTE, record);
+		IN_PROGRESS.put(exchange, record);
 		return record;
 	}
 
@@ -50,13 +59,22 @@ final class AuditRecord {
 
 	/** Records the request with the status about to be sent (no-op if recorded already or not audited). */
 	static void complete(HttpExchange exchange, int code) {
-		Object record = exchange.getAttribute(ATTRIBUTE);
-		if (record instanceof AuditRecord audited) {
-			audited.record(code);
+		AuditRecord record = IN_PROGRESS.get(exchange);
+		if (record != null) {
+			record.record(code);
 		}
 	}
 
-	synchronized void record(int code) {
+	/**
+	 * Ends the request: records it with the exchange's response code unless its status was recorded already, and
+	 * forgets the exchange.
+	 */
+	void end(HttpExchange exchange) {
+		IN_PROGRESS.remove(exchange);
+		record(exchange.getResponseCode());
+	}
+
+	private synchronized void record(int code) {
 		if (!this.recorded) {
 			this.recorded = true;
 			this.audit.record(new AuditEvent(this.arrived, this.user, this.userAgent, this.request, code));

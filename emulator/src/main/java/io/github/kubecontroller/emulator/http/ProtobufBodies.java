@@ -109,11 +109,19 @@ final class ProtobufBodies {
 				ObjectNode object = Json.object();
 				for (Map.Entry<FieldDescriptor, Object> field : message.getAllFields().entrySet()) {
 					JsonNode value = fieldValue(field.getKey(), field.getValue());
-					if (value != null && !isGoZero(field.getKey(), value)) {
+					if (value == null || isGoZero(field.getKey(), value)) {
+						continue;
+					}
+					if (BuiltInSchemas.isInline(field.getKey()) && value instanceof ObjectNode members) {
+						// An embedded Go struct (a volume's source, a probe's handler): its members are ours.
+						object.setAll(members);
+					}
+					else {
 						object.set(field.getKey().getName(), value);
 					}
 				}
-				return object.isEmpty() ? null : object;
+				// A message present in the body is a struct Go decodes and writes back, even empty: emptyDir: {}.
+				return object;
 			}
 		}
 	}

@@ -27,6 +27,9 @@ final class WatchStream {
 	/** How many queued events are written before a flush. */
 	private static final int MAX_BATCH = 512;
 
+	/** What an injected malformed-watch-event fault writes: a line no JSON decoder accepts. */
+	static final String MALFORMED_LINE = "this line is not a JSON watch event";
+
 	private final Duration bookmarkInterval;
 
 	private final Duration defaultTimeout;
@@ -40,9 +43,10 @@ final class WatchStream {
 	 * Streams the subscription's events until the timeout, the client leaving, or the watch being closed.
 	 * @param table when not {@code null}, how each event's object is converted (a one-row Table, rule D5, or
 	 *        PartialObjectMetadata, D6)
+	 * @param malformedLine whether to write {@link #MALFORMED_LINE} before the first event (an injected fault)
 	 */
 	void serve(HttpExchange exchange, ResourceType type, ListOptions options, Subscription subscription,
-			boolean initialEventsEnd, ObjectFormat table) throws IOException {
+			boolean initialEventsEnd, ObjectFormat table, boolean malformedLine) throws IOException {
 		exchange.getResponseHeaders().set("Content-Type", (table != null) ? table.contentType(false) : Responses.JSON);
 		boolean[] firstRow = { true };
 		AuditRecord.complete(exchange, 200);
@@ -53,6 +57,9 @@ final class WatchStream {
 		long deadline = System.nanoTime() + timeoutNanos;
 		long nextBookmark = System.nanoTime() + this.bookmarkInterval.toNanos();
 		try (subscription; OutputStream out = exchange.getResponseBody()) {
+			if (malformedLine) {
+				out.write((MALFORMED_LINE + "\n").getBytes(StandardCharsets.UTF_8));
+			}
 			out.flush();
 			while (true) {
 				long now = System.nanoTime();

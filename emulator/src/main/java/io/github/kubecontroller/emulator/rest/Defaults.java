@@ -147,30 +147,6 @@ final class Defaults {
 		}
 	}
 
-	/**
-	 * Removes what Go's typed encoding would omit when empty, so that a client sending {@code labels: {}} (as
-	 * client-java's models do) stores the same bytes as one sending nothing, and no-op writes stay no-ops (F11).
-	 */
-	static void omitEmpty(ResourceType type, ObjectNode object) {
-		ObjectNode metadata = ResourceOperations.metadata(object);
-		for (String field : List.of("labels", "annotations", "finalizers", "ownerReferences", "managedFields",
-				"generateName")) {
-			JsonNode value = metadata.get(field);
-			if (value != null && (value.isNull() || (value.isContainerNode() && value.isEmpty())
-					|| (value.isTextual() && value.asText().isEmpty()))) {
-				metadata.remove(field);
-			}
-		}
-		if (type.group().isEmpty() && (type.kind().equals("ConfigMap") || type.kind().equals("Secret"))) {
-			for (String field : List.of("data", "binaryData")) {
-				JsonNode value = object.get(field);
-				if (value != null && (value.isNull() || value.isEmpty())) {
-					object.remove(field);
-				}
-			}
-		}
-	}
-
 	/** Event members without omitempty, which a real server always writes ({@code eventTime} as null). */
 	private static void eventMembers(ResourceType type, ObjectNode event) {
 		if (type.kind().equals("Event") && type.group().isEmpty()) {

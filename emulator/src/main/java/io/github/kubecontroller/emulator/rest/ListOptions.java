@@ -32,8 +32,17 @@ public record ListOptions(boolean watch, String resourceVersion, String resource
 		ContinueToken continueToken, LabelSelector labels, FieldSelector fields, boolean allowWatchBookmarks,
 		Boolean sendInitialEvents, Long timeoutSeconds) {
 
-	/** Parses the query parameters (each name → its values). */
+	/** Parses the query parameters (each name → its values) of a server with streaming lists. */
 	public static ListOptions parse(Map<String, List<String>> query, boolean forceWatch) {
+		return parse(query, forceWatch, true);
+	}
+
+	/**
+	 * Parses the query parameters (each name → its values).
+	 * @param streamingLists whether the server has the WatchList feature gate on; without it a watch with
+	 *        {@code sendInitialEvents} is invalid (rule G5)
+	 */
+	public static ListOptions parse(Map<String, List<String>> query, boolean forceWatch, boolean streamingLists) {
 		boolean watch = forceWatch || isTrue(first(query, "watch"));
 		String rv = first(query, "resourceVersion", "");
 		String rvm = first(query, "resourceVersionMatch", "");
@@ -65,6 +74,10 @@ public record ListOptions(boolean watch, String resourceVersion, String resource
 		if (watch && sendInitialEvents != null && !rvm.equals("NotOlderThan")) {
 			causes.add(Cause.forbidden("resourceVersionMatch",
 					"sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"));
+		}
+		if (watch && sendInitialEvents != null && !streamingLists) {
+			causes.add(Cause.forbidden("sendInitialEvents",
+					"sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled"));
 		}
 		if (!rvm.isEmpty()) {
 			if (watch) {

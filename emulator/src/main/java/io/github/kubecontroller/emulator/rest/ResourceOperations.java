@@ -163,16 +163,20 @@ public final class ResourceOperations {
 		return this.store.watch(type.storage(), namespace, from, initialEvents, filter, capacity);
 	}
 
-	/** Whether a watch with these options gets the annotated initial-events-end bookmark (rules F2, G3). */
-	public static boolean sendsInitialEventsEnd(ListOptions options) {
+	/**
+	 * Whether a watch with these options gets the annotated initial-events-end bookmark (rules F2, G3).
+	 * @param streamingLists whether the server has the WatchList feature gate on
+	 */
+	public static boolean sendsInitialEventsEnd(ListOptions options, boolean streamingLists) {
 		if (!options.allowWatchBookmarks()) {
 			return false;
 		}
 		if (options.sendInitialEvents() != null) {
 			return options.sendInitialEvents();
 		}
-		// 1.32 defaults sendInitialEvents=true for watches from "" and "0" (SetListOptionsDefaults).
-		return options.resourceVersion().isEmpty() || options.resourceVersion().equals("0");
+		// With the WatchList gate on (1.32's default), watches from "" and "0" are defaulted to
+		// sendInitialEvents=true (SetListOptionsDefaults); with it off they are not, and get no end bookmark.
+		return streamingLists && (options.resourceVersion().isEmpty() || options.resourceVersion().equals("0"));
 	}
 
 	private ListPage readLatest(ResourceType type, ListQuery query) {
@@ -260,7 +264,7 @@ public final class ResourceOperations {
 			metadata.put("name", finalName);
 			this.lifecycles.checkCreateAllowed(type, tx);
 			Defaults.forCreate(type, object, now());
-			Defaults.omitEmpty(type, object);
+			EmptyFields.omit(type, object);
 			validate(type, object);
 			if (!applied) {
 				ManagedFields.recordUpdate(type, null, null, object, options.manager(), now());
@@ -359,7 +363,7 @@ public final class ResourceOperations {
 					prepareForCreate(type, object);
 					checkNamespaceAcceptsNewObjects(type, nullToEmpty(namespace), tx);
 					Defaults.forCreate(type, object, now());
-					Defaults.omitEmpty(type, object);
+					EmptyFields.omit(type, object);
 					validate(type, object);
 					ManagedFields.recordUpdate(type, null, null, object, options.manager(), now());
 					StoredObject stored = persist(tx, type, object);
@@ -428,7 +432,7 @@ public final class ResourceOperations {
 			throw StatusException.invalid(type, current.name(), causes);
 		}
 		Defaults.forUpdate(type, old, updated, now());
-		Defaults.omitEmpty(type, updated);
+		EmptyFields.omit(type, updated);
 		validate(type, updated);
 		if (!applied) {
 			ManagedFields.recordUpdate(type, subresource, old, updated, options.manager(), now());

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,14 +18,6 @@ import io.github.kubecontroller.emulator.resource.ResourceType;
  * {@code fieldValidation} option decides whether that is an error, a warning or silent (rule H8).
  */
 final class UnknownFields {
-
-	/** Messages whose JSON is free-form or not shaped like their protobuf form. */
-	private static final Set<String> OPAQUE = Set.of("k8s.io.apimachinery.pkg.apis.meta.v1.Time",
-			"k8s.io.apimachinery.pkg.apis.meta.v1.MicroTime", "k8s.io.apimachinery.pkg.apis.meta.v1.Duration",
-			"k8s.io.apimachinery.pkg.apis.meta.v1.FieldsV1", "k8s.io.apimachinery.pkg.util.intstr.IntOrString",
-			"k8s.io.apimachinery.pkg.api.resource.Quantity", "k8s.io.apimachinery.pkg.runtime.RawExtension",
-			"k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSON",
-			"k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps");
 
 	private UnknownFields() {
 	}
@@ -54,7 +45,7 @@ final class UnknownFields {
 	}
 
 	private static void walk(JsonNode node, Descriptor descriptor, String path, boolean root, List<String> unknown) {
-		if (!node.isObject() || OPAQUE.contains(descriptor.getFullName())) {
+		if (!node.isObject() || BuiltInSchemas.isOpaque(descriptor)) {
 			return;
 		}
 		Iterator<Map.Entry<String, JsonNode>> members = node.fields();
@@ -64,7 +55,8 @@ final class UnknownFields {
 			if (root && (name.equals("apiVersion") || name.equals("kind"))) {
 				continue;
 			}
-			FieldDescriptor field = descriptor.findFieldByName(name);
+			// Members of embedded structs (a volume's emptyDir, a probe's httpGet) are members of the parent.
+			FieldDescriptor field = BuiltInSchemas.member(descriptor, name);
 			String memberPath = path.isEmpty() ? name : path + "." + name;
 			if (field == null) {
 				unknown.add(memberPath);

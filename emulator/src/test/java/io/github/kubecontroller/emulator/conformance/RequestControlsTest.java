@@ -15,6 +15,9 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.DisplayName;
@@ -23,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import io.github.kubecontroller.emulator.Outage;
 import io.github.kubecontroller.emulator.control.AccessRule;
 import io.github.kubecontroller.emulator.control.Audit;
+import io.github.kubecontroller.emulator.control.AuditEvent;
 import io.github.kubecontroller.emulator.control.Fault;
 import io.github.kubecontroller.emulator.control.RequestMatch;
 
@@ -173,6 +177,125 @@ class RequestControlsTest extends ConformanceSupport {
 		audit.reset();
 		assertThat(audit.writes()).isZero();
 		assertThat(audit.requests()).isEmpty();
+	}
+
+	@Test
+	@DisplayName("the audit records concurrent requests each with its own status code")
+	void auditOfConcurrentRequests() {
+		Audit audit = this.emulator.audit().keepRequests(100);
+		WatchConnection watch = watch(CM + "?watch=true");
+		Fault slowCreates = this.emulator.faults()
+			.add(Fault.matching(RequestMatch.any().verbs("create").resource("", "configmaps"))
+				.latency(Duration.ofMillis(500))
+				.build());
+		Fault slowReads = this.emulator.faults()
+			.add(Fault.matching(RequestMatch.any().verbs("get", "list").resource("", "configmaps"))
+				.latency(Duration.ofSeconds(1))
+				.build());
+		List<CompletableFuture<HttpResponse<String>>> creates = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			creates.add(sendAsync("POST", CM, configMap("c" + i)));
+		}
+		await().atMost(DEADLINE).until(() -> slowCreates.triggered() == 3);
+		// These start while the creates are held and are still held when the creates are answered.
+		CompletableFuture<HttpResponse<String>> list = sendAsync("GET", CM, null);
+		List<CompletableFuture<HttpResponse<String>>> missing = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			missing.add(sendAsync("GET", CM + "/missing" + i, null));
+		}
+		await().atMost(DEADLINE).until(() -> slowReads.triggered() == 4);
+
+		creates.forEach((response) -> assertThat(response.join().statusCode()).isEqualTo(201));
+		assertThat(list.join().statusCode()).isEqualTo(200);
+		missing.forEach((response) -> assertThat(response.join().statusCode()).isEqualTo(404));
+		assertThat(watch.status()).isEqualTo(200);
+		List<AuditEvent> requests = audit.requests();
+		assertThat(requests).hasSize(8);
+		for (AuditEvent event : requests) {
+			int expected = switch (event.request().verb()) {
+				case "create" -> 201;
+				case "get" -> 404;
+				default -> 200;
+			};
+			assertThat(event.code()).as("%s", event).isEqualTo(expected);
+		}
+	}
+
+	@Test
+	@DisplayName("the audit keeps each request's query string, raw and decoded")
+	void auditQuery() {
+		Audit audit = this.emulator.audit().keepRequests(10);
+		JsonNode x = createConfigMap("x");
+		get(CM + "?limit=500&labelSelector=" + urlEncode("app in (a,b)"));
+		watch(CM + "?watch=1&allowWatchBookmarks=true&resourceVersion=" + rv(x));
+
+		List<AuditEvent> requests = audit.requests();
+		assertThat(requests).extracting((event) -> event.request().verb()).containsExactly("create", "list", "watch");
+		assertThat(requests.get(0).query()).isEmpty();
+		assertThat(requests.get(0).queryParameter("limit")).isNull();
+		AuditEvent list = requests.get(1);
+		assertThat(list.query()).isEqualTo("limit=500&labelSelector=app+in+%28a%2Cb%29");
+		assertThat(list.queryParameter("labelSelector")).isEqualTo("app in (a,b)");
+		assertThat(list.request().queryParameters()).containsOnlyKeys("limit", "labelSelector");
+		AuditEvent watch = requests.get(2);
+		assertThat(watch.queryParameter("allowWatchBookmarks")).isEqualTo("true");
+		assertThat(watch.queryParameter("resourceVersion")).isEqualTo(rv(x));
+	}
+
+	@Test
+	@DisplayName("faults match query parameters, and requests by path or path prefix (discovery documents)")
+	void faultMatchingByQueryAndPath() {
+		createConfigMap("x");
+		this.emulator.faults()
+			.add(Fault.matching(RequestMatch.any().verbs("list").queryParameter("limit", "1")).status(500).build());
+		this.emulator.faults().add(Fault.matching(RequestMatch.any().queryParameter("continue")).status(503).build());
+		assertThat(get(CM + "?limit=1").code()).isEqualTo(500);
+		assertThat(get(CM + "?limit=2").code()).isEqualTo(200);
+		assertThat(get(CM).code()).isEqualTo(200);
+		assertThat(get(CM + "?limit=2&continue=token").code()).isEqualTo(503);
+
+		this.emulator.faults().clear();
+		this.emulator.faults().add(Fault.matching(RequestMatch.any().path("/apis")).status(503).build());
+		assertThat(get("/apis").code()).isEqualTo(503);
+		assertThat(get("/api").code()).isEqualTo(200);
+		assertThat(get("/apis/apps/v1").code()).isEqualTo(200);
+
+		this.emulator.faults().clear();
+		this.emulator.faults().add(Fault.matching(RequestMatch.any().verbs("get").path("/apis/*")).status(500).build());
+		assertThat(get("/apis/apps/v1").code()).isEqualTo(500);
+		assertThat(get("/apis/coordination.k8s.io").code()).isEqualTo(500);
+		assertThat(get("/apis").code()).isEqualTo(200);
+		assertThat(get("/api/v1").code()).isEqualTo(200);
+	}
+
+	@Test
+	@DisplayName("a malformed-watch-event fault starts matching watches with one line that is not JSON, then events flow")
+	void malformedWatchEvent() {
+		JsonNode x = createConfigMap("x");
+		Fault fault = this.emulator.faults()
+			.add(Fault.matching(RequestMatch.any().resource("", "configmaps")).malformedWatchEvent().times(1).build());
+		assertThat(get(CM).code()).as("not a watch").isEqualTo(200);
+		assertThat(fault.triggered()).isZero();
+
+		WatchConnection watch = watch(CM + "?watch=true&resourceVersion=" + rv(x));
+		assertThat(watch.nextLine()).isEqualTo("this line is not a JSON watch event");
+		JsonNode y = createConfigMap("y");
+		WatchTest.assertEvent(watch.next(), "ADDED", "y", rv(y));
+
+		WatchConnection next = watch(CM + "?watch=true&resourceVersion=" + rv(x));
+		WatchTest.assertEvent(next.next(), "ADDED", "y", rv(y));
+		assertThat(fault.triggered()).isEqualTo(1);
+	}
+
+	private CompletableFuture<HttpResponse<String>> sendAsync(String method, String path, String json) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.emulator.baseUrl() + path))
+			.timeout(Duration.ofSeconds(20))
+			.method(method, (json != null) ? HttpRequest.BodyPublishers.ofString(json)
+					: HttpRequest.BodyPublishers.noBody());
+		if (json != null) {
+			request.header("Content-Type", JSON);
+		}
+		return this.http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	@Test
