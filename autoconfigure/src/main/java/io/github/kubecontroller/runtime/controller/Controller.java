@@ -33,6 +33,9 @@ public final class Controller<T extends KubernetesObject> {
 
 	private static final Logger log = LoggerFactory.getLogger(Controller.class);
 
+	/** How long {@link #stop(Duration)} waits for threads after interrupting them. */
+	private static final Duration THREAD_END_TIMEOUT = Duration.ofSeconds(5);
+
 	private final ControllerSpec<T> spec;
 	private final ResourceReconciler<T> reconciler;
 	private final ControllerDependencies dependencies;
@@ -136,13 +139,16 @@ public final class Controller<T extends KubernetesObject> {
 	}
 
 	/**
-	 * Stops taking new work, waits up to {@code grace} for the reconciles in flight, then interrupts what is left.
-	 * Informers are shared and stay open: they belong to the registry.
+	 * Stops taking new work, waits up to {@code grace} for the reconciles in flight, then interrupts what is left
+	 * and waits a few more seconds for the threads to end. Informers are shared and stay open: they belong to the
+	 * registry.
 	 */
 	public void stop(Duration grace) {
 		synchronized (lifecycle) {
-			if (state == State.STOPPED || state == State.NEW) {
-				state = State.STOPPED;
+			if (state == State.STOPPED || state == State.STOPPING || state == State.NEW) {
+				if (state == State.NEW) {
+					state = State.STOPPED;
+				}
 				return;
 			}
 			state = State.STOPPING;
@@ -166,13 +172,18 @@ public final class Controller<T extends KubernetesObject> {
 		for (Thread worker : workers) {
 			worker.interrupt();
 		}
-		for (Thread worker : workers) {
-			try {
-				worker.join(TimeUnit.SECONDS.toMillis(5));
-			} catch (InterruptedException e) {
-				Thread.currentThread().interrupt();
-				break;
+		long deadline = System.nanoTime() + THREAD_END_TIMEOUT.toNanos();
+		try {
+			for (Thread worker : workers) {
+				worker.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
 			}
+			if (reconcileLoop != null && !reconcileLoop.awaitReconcileThreads(
+					Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+				log.warn("Controller '{}': reconciles ignored the interrupt and still run after {}", spec.name(),
+						THREAD_END_TIMEOUT);
+			}
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
 		}
 		if (reconcileLoop != null) {
 			reconcileLoop.close();

@@ -19,6 +19,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,19 +72,24 @@ final class ReconcileLoop<T extends KubernetesObject> {
 			if (key == null) {
 				return; // shut down
 			}
+			Attempt attempt = new Attempt(key);
 			try {
-				process(key);
+				process(attempt);
 			} catch (RuntimeException | Error unexpected) {
 				// process() handles reconciler failures itself; this guards the loop against our own bugs.
 				log.error("Controller '{}': unexpected failure while processing {}", spec.name(), key, unexpected);
 				queue.addRateLimited(key);
 			} finally {
-				queue.done(key);
+				if (attempt.letGo()) {
+					queue.done(key);
+				}
 			}
 		}
 	}
 
-	private void process(ObjectKey key) {
+	/** Reconciles the attempt's key once and schedules what comes next. */
+	private void process(Attempt attempt) {
+		ObjectKey key = attempt.key;
 		ReconcileReason reason = pendingReasons.remove(key);
 		if (reason == null) {
 			reason = ReconcileReason.PERIODIC_RESYNC;
@@ -100,12 +106,12 @@ final class ReconcileLoop<T extends KubernetesObject> {
 		MDC.put("object.ref", objectRef);
 		MDC.put("object.reason", reason.description());
 		try {
-			Result result = runGuarded(key, objectRef, cached, reason, failedAttempts);
+			Result result = runGuarded(attempt, objectRef, cached, reason, failedAttempts);
 			queue.forget(key);
 			if (result.requeue()) {
 				schedule(key, result.requeueAfter(), ReconcileReason.SCHEDULED_REQUEUE);
-			} else if (!spec.resyncPeriod().isZero()) {
-				schedule(key, jittered(spec.resyncPeriod()), ReconcileReason.PERIODIC_RESYNC);
+			} else {
+				scheduleResync(key);
 			}
 		} catch (Throwable failure) {
 			handleFailure(key, objectRef, failure, failedAttempts + 1);
@@ -116,8 +122,9 @@ final class ReconcileLoop<T extends KubernetesObject> {
 		}
 	}
 
-	private Result runGuarded(ObjectKey key, String objectRef, T cached, ReconcileReason reason, int failedAttempts)
-			throws Exception {
+	private Result runGuarded(Attempt attempt, String objectRef, T cached, ReconcileReason reason,
+			int failedAttempts) throws Exception {
+		ObjectKey key = attempt.key;
 		Callable<Result> pass = () -> runPass(key, cached, reason, failedAttempts);
 		Result result;
 		if (timeoutExecutor == null) {
@@ -125,6 +132,9 @@ final class ReconcileLoop<T extends KubernetesObject> {
 		} else {
 			Map<String, String> mdc = MDC.getCopyOfContextMap();
 			Future<Result> future = timeoutExecutor.submit(() -> {
+				if (!attempt.begin()) {
+					return null; // the worker stopped waiting and released the key before this run began
+				}
 				if (mdc != null) {
 					MDC.setContextMap(mdc);
 				}
@@ -132,6 +142,10 @@ final class ReconcileLoop<T extends KubernetesObject> {
 					return pass.call();
 				} finally {
 					MDC.clear();
+					if (attempt.letGo()) {
+						// The worker stopped waiting and is done: this run was the last to hold the key.
+						queue.done(key);
+					}
 				}
 			});
 			running.put(key, future);
@@ -144,8 +158,11 @@ final class ReconcileLoop<T extends KubernetesObject> {
 				throw rethrowable(e.getCause());
 			} catch (CancellationException e) {
 				throw new InterruptedException("reconcile of " + objectRef + " cancelled by shutdown");
+			} catch (InterruptedException e) {
+				future.cancel(true);
+				throw e;
 			} finally {
-				running.remove(key);
+				running.remove(key, future);
 			}
 		}
 		if (result == null) {
@@ -165,12 +182,18 @@ final class ReconcileLoop<T extends KubernetesObject> {
 				}
 				Result result = reconciler.cleanup(current, services.contextFor(key, current, reason, failedAttempts));
 				if (result != null && !result.requeue()) {
-					finalizers.remove(watches.primaryType(), current, finalizer, watches.primaryJavaType());
+					T stored = finalizers.remove(watches.primaryType(), current, finalizer, watches.primaryJavaType());
+					if (stored != null) {
+						// Events of children deleted with the object may queue it again before the cache has
+						// seen the finalizer go: that pass must not clean up a second time.
+						watches.wrote(key, stored);
+					}
 				}
 				return result;
 			}
 			if (!Finalizers.has(current, finalizer)) {
 				current = finalizers.add(watches.primaryType(), current, finalizer, watches.primaryJavaType());
+				watches.wrote(key, current);
 			}
 		}
 		return reconciler.reconcile(current, services.contextFor(key, current, reason, failedAttempts));
@@ -194,6 +217,7 @@ final class ReconcileLoop<T extends KubernetesObject> {
 		}
 		if (!action.retryRequested()) {
 			queue.forget(key);
+			scheduleResync(key);
 			log.error("Reconcile of {} failed ({} attempts); the reconciler gave up, next reconcile when it changes",
 					objectRef, attempts, failure);
 			return;
@@ -215,14 +239,52 @@ final class ReconcileLoop<T extends KubernetesObject> {
 		queue.addAfter(key, delay);
 	}
 
+	private void scheduleResync(ObjectKey key) {
+		if (!spec.resyncPeriod().isZero()) {
+			schedule(key, jittered(spec.resyncPeriod()), ReconcileReason.PERIODIC_RESYNC);
+		}
+	}
+
 	void close() {
 		services.close();
 	}
 
+	/** Interrupts the reconciles still running on reconcile threads, and ends those threads. */
 	void interruptRunning() {
 		running.values().forEach(future -> future.cancel(true));
 		if (timeoutExecutor != null) {
 			timeoutExecutor.shutdownNow();
+		}
+	}
+
+	/** Waits up to {@code timeout} for the reconcile threads to end; true when none is left. */
+	boolean awaitReconcileThreads(Duration timeout) throws InterruptedException {
+		return timeoutExecutor == null || timeoutExecutor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Who releases the key of one pass: the worker and, while it runs, the reconcile thread each hold it, and the
+	 * last to let go releases it. Normally that is the worker, after the run. When the worker stops waiting (timeout,
+	 * shutdown) while the run goes on, the run keeps the key until it really ends, so that a reconciler that ignores
+	 * interrupts never runs twice at once for one object; the worker is free for other keys meanwhile.
+	 */
+	static final class Attempt {
+
+		final ObjectKey key;
+		private final AtomicInteger holders = new AtomicInteger(1); // the worker
+
+		Attempt(ObjectKey key) {
+			this.key = key;
+		}
+
+		/** Called on the reconcile thread before the run; false when the key was already released: do not run. */
+		boolean begin() {
+			return holders.getAndUpdate(held -> held == 0 ? 0 : held + 1) != 0;
+		}
+
+		/** Lets go of the key; true when the caller was the last holder and must release it. */
+		boolean letGo() {
+			return holders.decrementAndGet() == 0;
 		}
 	}
 
