@@ -5,6 +5,7 @@ import io.github.kubecontroller.runtime.informer.WatchHealth;
 import io.github.kubecontroller.runtime.queue.ObjectKey;
 import io.github.kubecontroller.runtime.queue.RateLimiters;
 import io.github.kubecontroller.runtime.queue.WorkQueue;
+import io.github.kubecontroller.runtime.resource.ResourceNotFoundException;
 import io.github.kubecontroller.runtime.resource.ResourceType;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.informer.ResourceEventHandler;
@@ -77,6 +78,10 @@ public final class Controller<T extends KubernetesObject> {
 				watches = opened;
 				loop = new ReconcileLoop<>(spec, reconciler, dependencies, opened, queue, pendingReasons);
 				state = State.WAITING_FOR_CACHES;
+			} catch (ResourceNotFoundException e) {
+				state = State.FAILED;
+				// Discovery names the kind; an application with several controllers also needs to know whose.
+				throw new ResourceNotFoundException("Controller '" + spec.name() + "' cannot start: " + e.getMessage());
 			} catch (RuntimeException e) {
 				state = State.FAILED;
 				throw e;
@@ -102,7 +107,8 @@ public final class Controller<T extends KubernetesObject> {
 		if (!notSynced.isEmpty()) {
 			state = State.FAILED;
 			StringBuilder message = new StringBuilder("Controller '").append(spec.name())
-					.append("' could not start: its caches did not sync within ").append(spec.syncTimeout());
+					.append("' could not start: its caches did not sync within ").append(spec.syncTimeout().toMillis())
+					.append(" ms");
 			for (Informer<?> informer : notSynced) {
 				WatchHealth health = informer.health();
 				message.append("\n  - ").append(informer.spec()).append(": ")
@@ -159,8 +165,8 @@ public final class Controller<T extends KubernetesObject> {
 		}
 		try {
 			if (!queue.shutDownWithDrain(grace)) {
-				log.warn("Controller '{}': reconciles still running after the grace period of {}: interrupting {}",
-						spec.name(), grace, queue.inFlight().keySet());
+				log.warn("Controller '{}': reconciles still running after the grace period of {} ms: interrupting {}",
+						spec.name(), grace.toMillis(), queue.inFlight().keySet());
 			}
 		} catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
@@ -179,8 +185,8 @@ public final class Controller<T extends KubernetesObject> {
 			}
 			if (reconcileLoop != null && !reconcileLoop.awaitReconcileThreads(
 					Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
-				log.warn("Controller '{}': reconciles ignored the interrupt and still run after {}", spec.name(),
-						THREAD_END_TIMEOUT);
+				log.warn("Controller '{}': reconciles ignored the interrupt and still run {} ms later", spec.name(),
+						THREAD_END_TIMEOUT.toMillis());
 			}
 		} catch (InterruptedException e) {
 			Thread.currentThread().interrupt();

@@ -1,10 +1,12 @@
 package io.github.kubecontroller.runtime.controller;
 
+import io.github.kubecontroller.runtime.client.ApiFailure;
 import io.github.kubecontroller.runtime.finalizer.Finalizers;
 import io.github.kubecontroller.runtime.queue.ObjectKey;
 import io.github.kubecontroller.runtime.queue.WorkQueue;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.openapi.ApiException;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -114,6 +116,11 @@ final class ReconcileLoop<T extends KubernetesObject> {
 				scheduleResync(key);
 			}
 		} catch (Throwable failure) {
+			if (queue.isShuttingDown() && isInterruption(failure)) {
+				// Interrupted by stop(): not the reconciler's failure, and there is no retry to schedule.
+				log.info("Reconcile of {} ended by the controller's stop: {}", objectRef, describe(failure));
+				return;
+			}
 			handleFailure(key, objectRef, failure, failedAttempts + 1);
 		} finally {
 			MDC.remove("controller");
@@ -218,16 +225,22 @@ final class ReconcileLoop<T extends KubernetesObject> {
 		if (!action.retryRequested()) {
 			queue.forget(key);
 			scheduleResync(key);
-			log.error("Reconcile of {} failed ({} attempts); the reconciler gave up, next reconcile when it changes",
-					objectRef, attempts, failure);
+			String message = "Reconcile of {} failed (attempt {}): {}; the reconciler gave up, next reconcile when it"
+					+ " changes";
+			if (isApiAnswer(failure)) {
+				log.error(message, objectRef, attempts, describe(failure));
+			} else {
+				log.error(message, objectRef, attempts, describe(failure), failure);
+			}
 			return;
 		}
 		pendingReasons.putIfAbsent(key, ReconcileReason.REQUEUE_AFTER_ERROR);
 		Duration delay = queue.addRateLimited(key, retryAfter);
 		// One line per failure with the cause and the next retry. The stack trace comes with the first failure
-		// only, because a failing key logs again on every retry.
+		// only, because a failing key logs again on every retry, and never with an API server's answer, whose
+		// one line says it all.
 		String message = "Reconcile of {} failed (attempt {}): {}; next retry in {} ms";
-		if (attempts == 1) {
+		if (attempts == 1 && !isApiAnswer(failure)) {
 			log.warn(message, objectRef, attempts, describe(failure), delay.toMillis(), failure);
 		} else {
 			log.warn(message, objectRef, attempts, describe(failure), delay.toMillis());
@@ -288,21 +301,11 @@ final class ReconcileLoop<T extends KubernetesObject> {
 		}
 	}
 
-	/** A 429's Retry-After anywhere in the cause chain. */
+	/** A 429's Retry-After (header or Status details) anywhere in the cause chain. */
 	static Optional<Duration> retryAfter(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof ApiException api && api.getCode() == 429 && api.getResponseHeaders() != null) {
-				List<String> values = api.getResponseHeaders().get("Retry-After");
-				if (values == null) {
-					values = api.getResponseHeaders().get("retry-after");
-				}
-				if (values != null && !values.isEmpty()) {
-					try {
-						return Optional.of(Duration.ofSeconds(Long.parseLong(values.get(0).trim())));
-					} catch (NumberFormatException e) {
-						return Optional.empty();
-					}
-				}
+			if (cause instanceof ApiException api && api.getCode() == 429) {
+				return ApiFailure.retryAfter(api);
 			}
 			if (cause.getCause() == cause) {
 				break;
@@ -311,9 +314,26 @@ final class ReconcileLoop<T extends KubernetesObject> {
 		return Optional.empty();
 	}
 
+	/** Whether an interrupt caused the failure. */
+	private static boolean isInterruption(Throwable failure) {
+		for (Throwable cause = failure; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
+			if (cause instanceof InterruptedException || cause instanceof InterruptedIOException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** Whether the failure is an answer of the API server, whose description says all there is to say. */
+	private static boolean isApiAnswer(Throwable failure) {
+		return failure instanceof ApiException api && api.getCode() != 0;
+	}
+
+	// client-java's ApiException message spans lines with every header and the whole body: one line instead.
 	private static String describe(Throwable failure) {
-		if (failure instanceof ApiException api) {
-			return "API error " + api.getCode() + (api.getMessage() != null ? ": " + api.getMessage() : "");
+		if (isApiAnswer(failure)) {
+			ApiFailure answer = ApiFailure.of(failure);
+			return "API error " + answer.code() + " " + answer.reason() + ": " + answer.message();
 		}
 		return failure.toString();
 	}
