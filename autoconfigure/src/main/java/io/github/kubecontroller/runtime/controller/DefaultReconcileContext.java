@@ -100,7 +100,7 @@ final class DefaultReconcileContext<T extends KubernetesObject> implements Recon
 	public <U extends KubernetesObject> U apply(U desired) throws ApiException {
 		ResourceType type = services.resolve(desired);
 		U stored = services.apply.apply(type, desired, (Class<U>) desired.getClass());
-		if (services.watches.isPrimary(key, stored, type)) {
+		if (services.watches.isPrimaryObject(key, stored, type)) {
 			services.watches.wrote(key, (T) stored);
 		}
 		return stored;

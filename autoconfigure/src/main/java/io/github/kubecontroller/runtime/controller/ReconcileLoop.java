@@ -8,9 +8,9 @@ import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.openapi.ApiException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -30,7 +31,9 @@ import org.slf4j.MDC;
 /**
  * What each worker does with a key: look the object up in the cache, run the finalizer flow or the reconciler
  * (bounded by the reconcile timeout), and schedule what comes next. Nothing a reconciler does — throwing,
- * returning null, throwing an {@link Error}, hanging — leaves its key stuck in the queue.
+ * returning null, throwing an {@link Error}, running past its timeout — stops its worker or leaves its key stuck
+ * in the queue. A reconcile that ignores the timeout's interrupt holds its key until it ends, while its worker
+ * goes on with other keys: one object is never reconciled twice at once.
  */
 final class ReconcileLoop<T extends KubernetesObject> {
 
@@ -46,6 +49,8 @@ final class ReconcileLoop<T extends KubernetesObject> {
 	private final ContextServices<T> services;
 	private final @Nullable ExecutorService timeoutExecutor;
 	private final Map<ObjectKey, Future<?>> running = new ConcurrentHashMap<>();
+	// The executor's threads, joined at stop: an executor counts as terminated a moment before its threads end.
+	private final Set<Thread> reconcileThreads = ConcurrentHashMap.newKeySet();
 
 	ReconcileLoop(ControllerSpec<T> spec, ResourceReconciler<T> reconciler, ControllerDependencies dependencies,
 			Watches<T> watches, WorkQueue<ObjectKey> queue, Map<ObjectKey, ReconcileReason> pendingReasons) {
@@ -59,8 +64,14 @@ final class ReconcileLoop<T extends KubernetesObject> {
 		this.services = new ContextServices<>(spec, dependencies, watches);
 		// With a timeout, each reconcile runs on its own thread so that the worker can give up on it; the worker
 		// itself is never stuck and its key is released.
+		ThreadFactory threads = dependencies.threads().factory("kube-controller-" + spec.name() + "-reconcile");
 		this.timeoutExecutor = spec.reconcileTimeout().isZero() ? null
-				: Executors.newCachedThreadPool(dependencies.threads().factory("kube-controller-" + spec.name() + "-reconcile"));
+				: Executors.newCachedThreadPool(task -> {
+					Thread thread = threads.newThread(task);
+					reconcileThreads.removeIf(made -> made.getState() == Thread.State.TERMINATED);
+					reconcileThreads.add(thread);
+					return thread;
+				});
 	}
 
 	void runWorker() {
@@ -272,7 +283,20 @@ final class ReconcileLoop<T extends KubernetesObject> {
 
 	/** Waits up to {@code timeout} for the reconcile threads to end; true when none is left. */
 	boolean awaitReconcileThreads(Duration timeout) throws InterruptedException {
-		return timeoutExecutor == null || timeoutExecutor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		if (timeoutExecutor == null) {
+			return true;
+		}
+		long deadline = System.nanoTime() + timeout.toNanos();
+		if (!timeoutExecutor.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+			return false;
+		}
+		for (Thread thread : reconcileThreads) {
+			thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+			if (thread.isAlive()) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/**

@@ -216,7 +216,7 @@ final class Watches<T extends KubernetesObject> {
 	}
 
 	/** Whether {@code key} and {@code object} name a primary object of this controller. */
-	boolean isPrimary(ObjectKey key, KubernetesObject object, ResourceType type) {
+	boolean isPrimaryObject(ObjectKey key, KubernetesObject object, ResourceType type) {
 		return primaryType.equals(type) && primaryJavaType.isInstance(object) && object.getMetadata() != null
 				&& key.equals(keyOf(object));
 	}

@@ -74,15 +74,18 @@ final class EmulatedCluster implements BeforeEachCallback, AfterEachCallback {
 
 	@Override
 	public void afterEach(ExtensionContext context) {
-		for (Controller<?> controller : controllers) {
-			controller.stop(Duration.ofSeconds(5));
-		}
-		controllers.clear();
-		if (informers != null) {
-			informers.close();
-		}
-		if (emulator != null) {
-			emulator.stop();
+		try {
+			for (Controller<?> controller : controllers) {
+				controller.stop(Duration.ofSeconds(5));
+			}
+			controllers.clear();
+			if (informers != null) {
+				informers.close();
+			}
+		} finally {
+			if (emulator != null) {
+				emulator.stop();
+			}
 		}
 	}
 

@@ -75,11 +75,16 @@ class MisbehavingReconcilerTest {
 					return Result.done();
 				}
 				case "busy-loop" -> {
-					// Once: ignores interrupts until another object has been reconciled meanwhile, or at most BUSY_LOOP.
+					// Once: ignores interrupts until another object has been reconciled meanwhile and a little longer
+					// (time for retries of this object to come, which must wait), or at most BUSY_LOOP.
 					if (busyLooping.compareAndSet(false, true)) {
 						misbehaved.incrementAndGet();
 						long end = System.nanoTime() + BUSY_LOOP.toNanos();
 						while (!reconciledDuringBusyLoop.get() && System.nanoTime() - end < 0) {
+							Thread.onSpinWait();
+						}
+						end = Math.min(end, System.nanoTime() + TIMEOUT.toNanos());
+						while (System.nanoTime() - end < 0) {
 							Thread.onSpinWait();
 						}
 						busyLooping.set(false);
