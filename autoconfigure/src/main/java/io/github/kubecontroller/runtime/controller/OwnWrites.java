@@ -53,10 +53,6 @@ final class OwnWrites<T extends KubernetesObject> {
 		return cached;
 	}
 
-	int size() {
-		return written.size();
-	}
-
 	private static boolean isNewer(KubernetesObject candidate, KubernetesObject than) {
 		Long candidateVersion = resourceVersion(candidate);
 		Long thanVersion = resourceVersion(than);

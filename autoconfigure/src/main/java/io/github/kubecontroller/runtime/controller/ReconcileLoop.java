@@ -62,8 +62,8 @@ final class ReconcileLoop<T extends KubernetesObject> {
 		this.pendingReasons = pendingReasons;
 		this.finalizers = new Finalizers(dependencies.client());
 		this.services = new ContextServices<>(spec, dependencies, watches);
-		// With a timeout, each reconcile runs on its own thread so that the worker can give up on it; the worker
-		// itself is never stuck and its key is released.
+		// With a timeout, each reconcile runs on a thread of its own so that the worker can stop waiting for it: the
+		// worker is never stuck, and the key is released when the reconcile really ends (see Attempt).
 		ThreadFactory threads = dependencies.threads().factory("kube-controller-" + spec.name() + "-reconcile");
 		this.timeoutExecutor = spec.reconcileTimeout().isZero() ? null
 				: Executors.newCachedThreadPool(task -> {
