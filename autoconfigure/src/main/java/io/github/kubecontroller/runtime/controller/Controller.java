@@ -5,6 +5,7 @@ import io.github.kubecontroller.runtime.informer.WatchHealth;
 import io.github.kubecontroller.runtime.queue.ObjectKey;
 import io.github.kubecontroller.runtime.queue.RateLimiters;
 import io.github.kubecontroller.runtime.queue.WorkQueue;
+import io.github.kubecontroller.runtime.resource.ResourceNotFoundException;
 import io.github.kubecontroller.runtime.resource.ResourceType;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.informer.ResourceEventHandler;
@@ -32,6 +33,9 @@ import org.slf4j.LoggerFactory;
 public final class Controller<T extends KubernetesObject> {
 
 	private static final Logger log = LoggerFactory.getLogger(Controller.class);
+
+	/** How long {@link #stop(Duration)} waits for threads after interrupting them. */
+	private static final Duration THREAD_END_TIMEOUT = Duration.ofSeconds(5);
 
 	private final ControllerSpec<T> spec;
 	private final ResourceReconciler<T> reconciler;
@@ -74,6 +78,10 @@ public final class Controller<T extends KubernetesObject> {
 				watches = opened;
 				loop = new ReconcileLoop<>(spec, reconciler, dependencies, opened, queue, pendingReasons);
 				state = State.WAITING_FOR_CACHES;
+			} catch (ResourceNotFoundException e) {
+				state = State.FAILED;
+				// Discovery names the kind; an application with several controllers also needs to know whose.
+				throw new ResourceNotFoundException("Controller '" + spec.name() + "' cannot start: " + e.getMessage());
 			} catch (RuntimeException e) {
 				state = State.FAILED;
 				throw e;
@@ -99,7 +107,8 @@ public final class Controller<T extends KubernetesObject> {
 		if (!notSynced.isEmpty()) {
 			state = State.FAILED;
 			StringBuilder message = new StringBuilder("Controller '").append(spec.name())
-					.append("' could not start: its caches did not sync within ").append(spec.syncTimeout());
+					.append("' could not start: its caches did not sync within ").append(spec.syncTimeout().toMillis())
+					.append(" ms");
 			for (Informer<?> informer : notSynced) {
 				WatchHealth health = informer.health();
 				message.append("\n  - ").append(informer.spec()).append(": ")
@@ -136,13 +145,16 @@ public final class Controller<T extends KubernetesObject> {
 	}
 
 	/**
-	 * Stops taking new work, waits up to {@code grace} for the reconciles in flight, then interrupts what is left.
-	 * Informers are shared and stay open: they belong to the registry.
+	 * Stops taking new work, waits up to {@code grace} for the reconciles in flight, then interrupts what is left
+	 * and waits a few more seconds for the threads to end. Informers are shared and stay open: they belong to the
+	 * registry.
 	 */
 	public void stop(Duration grace) {
 		synchronized (lifecycle) {
-			if (state == State.STOPPED || state == State.NEW) {
-				state = State.STOPPED;
+			if (state == State.STOPPED || state == State.STOPPING || state == State.NEW) {
+				if (state == State.NEW) {
+					state = State.STOPPED;
+				}
 				return;
 			}
 			state = State.STOPPING;
@@ -153,8 +165,8 @@ public final class Controller<T extends KubernetesObject> {
 		}
 		try {
 			if (!queue.shutDownWithDrain(grace)) {
-				log.warn("Controller '{}': reconciles still running after the grace period of {}: interrupting {}",
-						spec.name(), grace, queue.inFlight().keySet());
+				log.warn("Controller '{}': reconciles still running after the grace period of {} ms: interrupting {}",
+						spec.name(), grace.toMillis(), queue.inFlight().keySet());
 			}
 		} catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
@@ -166,13 +178,18 @@ public final class Controller<T extends KubernetesObject> {
 		for (Thread worker : workers) {
 			worker.interrupt();
 		}
-		for (Thread worker : workers) {
-			try {
-				worker.join(TimeUnit.SECONDS.toMillis(5));
-			} catch (InterruptedException e) {
-				Thread.currentThread().interrupt();
-				break;
+		long deadline = System.nanoTime() + THREAD_END_TIMEOUT.toNanos();
+		try {
+			for (Thread worker : workers) {
+				worker.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
 			}
+			if (reconcileLoop != null && !reconcileLoop.awaitReconcileThreads(
+					Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+				log.warn("Controller '{}': reconciles ignored the interrupt and still run {} ms later", spec.name(),
+						THREAD_END_TIMEOUT.toMillis());
+			}
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
 		}
 		if (reconcileLoop != null) {
 			reconcileLoop.close();

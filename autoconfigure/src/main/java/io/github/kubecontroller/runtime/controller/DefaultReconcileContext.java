@@ -15,7 +15,9 @@ final class DefaultReconcileContext<T extends KubernetesObject> implements Recon
 
 	private final ContextServices<T> services;
 	private final ObjectKey key;
-	private final T object;
+	// The object as last known in this pass: a status written here replaces it, so that writing the same status
+	// twice in one pass makes one call.
+	private T object;
 	private final ReconcileReason reason;
 	private final int failedAttempts;
 
@@ -97,13 +99,22 @@ final class DefaultReconcileContext<T extends KubernetesObject> implements Recon
 	@SuppressWarnings("unchecked")
 	public <U extends KubernetesObject> U apply(U desired) throws ApiException {
 		ResourceType type = services.resolve(desired);
-		return services.apply.apply(type, desired, (Class<U>) desired.getClass());
+		U stored = services.apply.apply(type, desired, (Class<U>) desired.getClass());
+		if (services.watches.isPrimaryObject(key, stored, type)) {
+			services.watches.wrote(key, (T) stored);
+		}
+		return stored;
 	}
 
 	@Override
 	public T updateStatus(Object status) throws ApiException {
-		return services.status.writeStatus(services.watches.primaryType(), object, status,
+		T stored = services.status.writeStatus(services.watches.primaryType(), object, status,
 				services.watches.primaryJavaType());
+		if (stored != object) {
+			services.watches.wrote(key, stored);
+			object = stored;
+		}
+		return stored;
 	}
 
 	@Override

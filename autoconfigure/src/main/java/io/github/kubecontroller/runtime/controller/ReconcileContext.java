@@ -58,8 +58,9 @@ public interface ReconcileContext<T extends KubernetesObject> {
 	<U extends KubernetesObject> U apply(U desired) throws ApiException;
 
 	/**
-	 * Writes {@code status} to the object's status subresource by server-side apply, unless it equals the cached
-	 * status: then no API call is made. Returns the object as stored (or the cached one).
+	 * Writes {@code status} to the object's status subresource by server-side apply, unless it equals the status
+	 * as last known (the cached one, or what this controller wrote last if the cache has not seen that yet): then
+	 * no API call is made. Returns the object as stored (or as last known).
 	 */
 	T updateStatus(Object status) throws ApiException;
 

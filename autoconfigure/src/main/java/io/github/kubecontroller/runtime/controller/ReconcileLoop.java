@@ -1,14 +1,16 @@
 package io.github.kubecontroller.runtime.controller;
 
+import io.github.kubecontroller.runtime.client.ApiFailure;
 import io.github.kubecontroller.runtime.finalizer.Finalizers;
 import io.github.kubecontroller.runtime.queue.ObjectKey;
 import io.github.kubecontroller.runtime.queue.WorkQueue;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.openapi.ApiException;
+import java.io.InterruptedIOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,9 +18,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +31,9 @@ import org.slf4j.MDC;
 /**
  * What each worker does with a key: look the object up in the cache, run the finalizer flow or the reconciler
  * (bounded by the reconcile timeout), and schedule what comes next. Nothing a reconciler does — throwing,
- * returning null, throwing an {@link Error}, hanging — leaves its key stuck in the queue.
+ * returning null, throwing an {@link Error}, running past its timeout — stops its worker or leaves its key stuck
+ * in the queue. A reconcile that ignores the timeout's interrupt holds its key until it ends, while its worker
+ * goes on with other keys: one object is never reconciled twice at once.
  */
 final class ReconcileLoop<T extends KubernetesObject> {
 
@@ -43,6 +49,8 @@ final class ReconcileLoop<T extends KubernetesObject> {
 	private final ContextServices<T> services;
 	private final @Nullable ExecutorService timeoutExecutor;
 	private final Map<ObjectKey, Future<?>> running = new ConcurrentHashMap<>();
+	// The executor's threads, joined at stop: an executor counts as terminated a moment before its threads end.
+	private final Set<Thread> reconcileThreads = ConcurrentHashMap.newKeySet();
 
 	ReconcileLoop(ControllerSpec<T> spec, ResourceReconciler<T> reconciler, ControllerDependencies dependencies,
 			Watches<T> watches, WorkQueue<ObjectKey> queue, Map<ObjectKey, ReconcileReason> pendingReasons) {
@@ -54,10 +62,16 @@ final class ReconcileLoop<T extends KubernetesObject> {
 		this.pendingReasons = pendingReasons;
 		this.finalizers = new Finalizers(dependencies.client());
 		this.services = new ContextServices<>(spec, dependencies, watches);
-		// With a timeout, each reconcile runs on its own thread so that the worker can give up on it; the worker
-		// itself is never stuck and its key is released.
+		// With a timeout, each reconcile runs on a thread of its own so that the worker can stop waiting for it: the
+		// worker is never stuck, and the key is released when the reconcile really ends (see Attempt).
+		ThreadFactory threads = dependencies.threads().factory("kube-controller-" + spec.name() + "-reconcile");
 		this.timeoutExecutor = spec.reconcileTimeout().isZero() ? null
-				: Executors.newCachedThreadPool(dependencies.threads().factory("kube-controller-" + spec.name() + "-reconcile"));
+				: Executors.newCachedThreadPool(task -> {
+					Thread thread = threads.newThread(task);
+					reconcileThreads.removeIf(made -> made.getState() == Thread.State.TERMINATED);
+					reconcileThreads.add(thread);
+					return thread;
+				});
 	}
 
 	void runWorker() {
@@ -71,19 +85,24 @@ final class ReconcileLoop<T extends KubernetesObject> {
 			if (key == null) {
 				return; // shut down
 			}
+			Attempt attempt = new Attempt(key);
 			try {
-				process(key);
+				process(attempt);
 			} catch (RuntimeException | Error unexpected) {
 				// process() handles reconciler failures itself; this guards the loop against our own bugs.
 				log.error("Controller '{}': unexpected failure while processing {}", spec.name(), key, unexpected);
 				queue.addRateLimited(key);
 			} finally {
-				queue.done(key);
+				if (attempt.letGo()) {
+					queue.done(key);
+				}
 			}
 		}
 	}
 
-	private void process(ObjectKey key) {
+	/** Reconciles the attempt's key once and schedules what comes next. */
+	private void process(Attempt attempt) {
+		ObjectKey key = attempt.key;
 		ReconcileReason reason = pendingReasons.remove(key);
 		if (reason == null) {
 			reason = ReconcileReason.PERIODIC_RESYNC;
@@ -100,14 +119,19 @@ final class ReconcileLoop<T extends KubernetesObject> {
 		MDC.put("object.ref", objectRef);
 		MDC.put("object.reason", reason.description());
 		try {
-			Result result = runGuarded(key, objectRef, cached, reason, failedAttempts);
+			Result result = runGuarded(attempt, objectRef, cached, reason, failedAttempts);
 			queue.forget(key);
 			if (result.requeue()) {
 				schedule(key, result.requeueAfter(), ReconcileReason.SCHEDULED_REQUEUE);
-			} else if (!spec.resyncPeriod().isZero()) {
-				schedule(key, jittered(spec.resyncPeriod()), ReconcileReason.PERIODIC_RESYNC);
+			} else {
+				scheduleResync(key);
 			}
 		} catch (Throwable failure) {
+			if (queue.isShuttingDown() && isInterruption(failure)) {
+				// Interrupted by stop(): not the reconciler's failure, and there is no retry to schedule.
+				log.info("Reconcile of {} ended by the controller's stop: {}", objectRef, describe(failure));
+				return;
+			}
 			handleFailure(key, objectRef, failure, failedAttempts + 1);
 		} finally {
 			MDC.remove("controller");
@@ -116,8 +140,9 @@ final class ReconcileLoop<T extends KubernetesObject> {
 		}
 	}
 
-	private Result runGuarded(ObjectKey key, String objectRef, T cached, ReconcileReason reason, int failedAttempts)
-			throws Exception {
+	private Result runGuarded(Attempt attempt, String objectRef, T cached, ReconcileReason reason,
+			int failedAttempts) throws Exception {
+		ObjectKey key = attempt.key;
 		Callable<Result> pass = () -> runPass(key, cached, reason, failedAttempts);
 		Result result;
 		if (timeoutExecutor == null) {
@@ -125,6 +150,9 @@ final class ReconcileLoop<T extends KubernetesObject> {
 		} else {
 			Map<String, String> mdc = MDC.getCopyOfContextMap();
 			Future<Result> future = timeoutExecutor.submit(() -> {
+				if (!attempt.begin()) {
+					return null; // the worker stopped waiting and released the key before this run began
+				}
 				if (mdc != null) {
 					MDC.setContextMap(mdc);
 				}
@@ -132,6 +160,10 @@ final class ReconcileLoop<T extends KubernetesObject> {
 					return pass.call();
 				} finally {
 					MDC.clear();
+					if (attempt.letGo()) {
+						// The worker stopped waiting and is done: this run was the last to hold the key.
+						queue.done(key);
+					}
 				}
 			});
 			running.put(key, future);
@@ -144,8 +176,11 @@ final class ReconcileLoop<T extends KubernetesObject> {
 				throw rethrowable(e.getCause());
 			} catch (CancellationException e) {
 				throw new InterruptedException("reconcile of " + objectRef + " cancelled by shutdown");
+			} catch (InterruptedException e) {
+				future.cancel(true);
+				throw e;
 			} finally {
-				running.remove(key);
+				running.remove(key, future);
 			}
 		}
 		if (result == null) {
@@ -165,12 +200,18 @@ final class ReconcileLoop<T extends KubernetesObject> {
 				}
 				Result result = reconciler.cleanup(current, services.contextFor(key, current, reason, failedAttempts));
 				if (result != null && !result.requeue()) {
-					finalizers.remove(watches.primaryType(), current, finalizer, watches.primaryJavaType());
+					T stored = finalizers.remove(watches.primaryType(), current, finalizer, watches.primaryJavaType());
+					if (stored != null) {
+						// Events of children deleted with the object may queue it again before the cache has
+						// seen the finalizer go: that pass must not clean up a second time.
+						watches.wrote(key, stored);
+					}
 				}
 				return result;
 			}
 			if (!Finalizers.has(current, finalizer)) {
 				current = finalizers.add(watches.primaryType(), current, finalizer, watches.primaryJavaType());
+				watches.wrote(key, current);
 			}
 		}
 		return reconciler.reconcile(current, services.contextFor(key, current, reason, failedAttempts));
@@ -194,16 +235,23 @@ final class ReconcileLoop<T extends KubernetesObject> {
 		}
 		if (!action.retryRequested()) {
 			queue.forget(key);
-			log.error("Reconcile of {} failed ({} attempts); the reconciler gave up, next reconcile when it changes",
-					objectRef, attempts, failure);
+			scheduleResync(key);
+			String message = "Reconcile of {} failed (attempt {}): {}; the reconciler gave up, next reconcile when it"
+					+ " changes";
+			if (isApiAnswer(failure)) {
+				log.error(message, objectRef, attempts, describe(failure));
+			} else {
+				log.error(message, objectRef, attempts, describe(failure), failure);
+			}
 			return;
 		}
 		pendingReasons.putIfAbsent(key, ReconcileReason.REQUEUE_AFTER_ERROR);
 		Duration delay = queue.addRateLimited(key, retryAfter);
 		// One line per failure with the cause and the next retry. The stack trace comes with the first failure
-		// only, because a failing key logs again on every retry.
+		// only, because a failing key logs again on every retry, and never with an API server's answer, whose
+		// one line says it all.
 		String message = "Reconcile of {} failed (attempt {}): {}; next retry in {} ms";
-		if (attempts == 1) {
+		if (attempts == 1 && !isApiAnswer(failure)) {
 			log.warn(message, objectRef, attempts, describe(failure), delay.toMillis(), failure);
 		} else {
 			log.warn(message, objectRef, attempts, describe(failure), delay.toMillis());
@@ -215,10 +263,17 @@ final class ReconcileLoop<T extends KubernetesObject> {
 		queue.addAfter(key, delay);
 	}
 
+	private void scheduleResync(ObjectKey key) {
+		if (!spec.resyncPeriod().isZero()) {
+			schedule(key, jittered(spec.resyncPeriod()), ReconcileReason.PERIODIC_RESYNC);
+		}
+	}
+
 	void close() {
 		services.close();
 	}
 
+	/** Interrupts the reconciles still running on reconcile threads, and ends those threads. */
 	void interruptRunning() {
 		running.values().forEach(future -> future.cancel(true));
 		if (timeoutExecutor != null) {
@@ -226,21 +281,55 @@ final class ReconcileLoop<T extends KubernetesObject> {
 		}
 	}
 
-	/** A 429's Retry-After anywhere in the cause chain. */
+	/** Waits up to {@code timeout} for the reconcile threads to end; true when none is left. */
+	boolean awaitReconcileThreads(Duration timeout) throws InterruptedException {
+		if (timeoutExecutor == null) {
+			return true;
+		}
+		long deadline = System.nanoTime() + timeout.toNanos();
+		if (!timeoutExecutor.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+			return false;
+		}
+		for (Thread thread : reconcileThreads) {
+			thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+			if (thread.isAlive()) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Who releases the key of one pass: the worker and, while it runs, the reconcile thread each hold it, and the
+	 * last to let go releases it. Normally that is the worker, after the run. When the worker stops waiting (timeout,
+	 * shutdown) while the run goes on, the run keeps the key until it really ends, so that a reconciler that ignores
+	 * interrupts never runs twice at once for one object; the worker is free for other keys meanwhile.
+	 */
+	static final class Attempt {
+
+		final ObjectKey key;
+		private final AtomicInteger holders = new AtomicInteger(1); // the worker
+
+		Attempt(ObjectKey key) {
+			this.key = key;
+		}
+
+		/** Called on the reconcile thread before the run; false when the key was already released: do not run. */
+		boolean begin() {
+			return holders.getAndUpdate(held -> held == 0 ? 0 : held + 1) != 0;
+		}
+
+		/** Lets go of the key; true when the caller was the last holder and must release it. */
+		boolean letGo() {
+			return holders.decrementAndGet() == 0;
+		}
+	}
+
+	/** A 429's Retry-After (header or Status details) anywhere in the cause chain. */
 	static Optional<Duration> retryAfter(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof ApiException api && api.getCode() == 429 && api.getResponseHeaders() != null) {
-				List<String> values = api.getResponseHeaders().get("Retry-After");
-				if (values == null) {
-					values = api.getResponseHeaders().get("retry-after");
-				}
-				if (values != null && !values.isEmpty()) {
-					try {
-						return Optional.of(Duration.ofSeconds(Long.parseLong(values.get(0).trim())));
-					} catch (NumberFormatException e) {
-						return Optional.empty();
-					}
-				}
+			if (cause instanceof ApiException api && api.getCode() == 429) {
+				return ApiFailure.retryAfter(api);
 			}
 			if (cause.getCause() == cause) {
 				break;
@@ -249,9 +338,26 @@ final class ReconcileLoop<T extends KubernetesObject> {
 		return Optional.empty();
 	}
 
+	/** Whether an interrupt caused the failure. */
+	private static boolean isInterruption(Throwable failure) {
+		for (Throwable cause = failure; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
+			if (cause instanceof InterruptedException || cause instanceof InterruptedIOException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** Whether the failure is an answer of the API server, whose description says all there is to say. */
+	private static boolean isApiAnswer(Throwable failure) {
+		return failure instanceof ApiException api && api.getCode() != 0;
+	}
+
+	// client-java's ApiException message spans lines with every header and the whole body: one line instead.
 	private static String describe(Throwable failure) {
-		if (failure instanceof ApiException api) {
-			return "API error " + api.getCode() + (api.getMessage() != null ? ": " + api.getMessage() : "");
+		if (isApiAnswer(failure)) {
+			ApiFailure answer = ApiFailure.of(failure);
+			return "API error " + answer.code() + " " + answer.reason() + ": " + answer.message();
 		}
 		return failure.toString();
 	}

@@ -8,6 +8,6 @@ public class ReconcileTimeoutException extends RuntimeException {
 	private static final long serialVersionUID = 1L;
 
 	public ReconcileTimeoutException(String objectRef, Duration timeout) {
-		super("reconcile of " + objectRef + " did not finish within " + timeout + " and was interrupted");
+		super("reconcile of " + objectRef + " did not finish within " + timeout.toMillis() + " ms and was interrupted");
 	}
 }

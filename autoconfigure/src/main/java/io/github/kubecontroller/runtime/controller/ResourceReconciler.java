@@ -6,9 +6,11 @@ import io.kubernetes.client.common.KubernetesObject;
 /**
  * The logic of one controller: bring the world in line with one object of the primary resource type.
  *
- * <p>{@link #reconcile} receives the object as it is in the cache and must be idempotent: it may run any number of
- * times for the same state, and it never runs twice at once for the same object. Return {@link Result#done()} when
- * nothing more is needed, {@link Result#requeueAfter} to come back later, or throw to be retried with backoff.
+ * <p>{@link #reconcile} receives the object as it is in the cache (or as this controller's own last write returned
+ * it, while the cache has not caught up) and must be idempotent: it may run any number of times for the same state,
+ * and it never runs twice at once for the same object, not even after a reconcile timeout. Return
+ * {@link Result#done()} when nothing more is needed, {@link Result#requeueAfter} to come back later, or throw to be
+ * retried with backoff.
  *
  * @param <T> the primary resource type: a client-java model, a custom-resource class annotated with
  * {@link io.github.kubecontroller.runtime.resource.KubernetesResource}, or

@@ -35,6 +35,7 @@ final class Watches<T extends KubernetesObject> {
 	private final Map<@Nullable String, Informer<T>> primaryInformers;
 	private final Map<TypeRef<?>, Kind<?>> secondaryKinds;
 	private final List<Controller.DetachableHandler<?>> handlers = new ArrayList<>();
+	private final OwnWrites<T> ownWrites = new OwnWrites<>();
 
 	private Watches(ResourceType primaryType, Class<T> primaryJavaType, Map<@Nullable String, Informer<T>> primaryInformers,
 			Map<TypeRef<?>, Kind<?>> secondaryKinds) {
@@ -105,6 +106,7 @@ final class Watches<T extends KubernetesObject> {
 			attach(informer, new ResourceEventHandler<T>() {
 				@Override
 				public void onAdd(T obj) {
+					ownWrites.observed(keyOf(obj), obj);
 					if (filter.accept(null, obj)) {
 						enqueuer.enqueue(keyOf(obj), ReconcileReason.OBJECT_CHANGED);
 					}
@@ -112,6 +114,7 @@ final class Watches<T extends KubernetesObject> {
 
 				@Override
 				public void onUpdate(T oldObj, T newObj) {
+					ownWrites.observed(keyOf(newObj), newObj);
 					if (filter.accept(oldObj, newObj)) {
 						enqueuer.enqueue(keyOf(newObj), ReconcileReason.OBJECT_CHANGED);
 					}
@@ -119,6 +122,7 @@ final class Watches<T extends KubernetesObject> {
 
 				@Override
 				public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+					ownWrites.forget(keyOf(obj));
 					// Never filtered: a deletion a filter hides is a finalizer that never runs.
 					enqueuer.enqueue(keyOf(obj), ReconcileReason.OBJECT_CHANGED);
 				}
@@ -191,11 +195,30 @@ final class Watches<T extends KubernetesObject> {
 		return primaryJavaType;
 	}
 
-	/** The cached primary object with this key, or null. */
+	/**
+	 * The primary object with this key as last known: the cached one, or this controller's own later write of it
+	 * while the cache has not caught up; null when the cache does not hold it (it is gone).
+	 */
 	@Nullable T cachedPrimary(ObjectKey key) {
 		Informer<T> informer = primaryInformers.size() == 1 && primaryInformers.containsKey(null)
 				? primaryInformers.get(null) : primaryInformers.get(key.namespace());
-		return informer == null ? null : informer.getIndexer().getByKey(key.toString());
+		T cached = informer == null ? null : informer.getIndexer().getByKey(key.toString());
+		if (cached == null) {
+			ownWrites.forget(key);
+			return null;
+		}
+		return ownWrites.freshest(key, cached);
+	}
+
+	/** Remembers a primary object as a write of this controller returned it; see {@link OwnWrites}. */
+	void wrote(ObjectKey key, T stored) {
+		ownWrites.wrote(key, stored);
+	}
+
+	/** Whether {@code key} and {@code object} name a primary object of this controller. */
+	boolean isPrimaryObject(ObjectKey key, KubernetesObject object, ResourceType type) {
+		return primaryType.equals(type) && primaryJavaType.isInstance(object) && object.getMetadata() != null
+				&& key.equals(keyOf(object));
 	}
 
 	/** The informers of a kind this controller reads, or null if it reads no such kind. */
