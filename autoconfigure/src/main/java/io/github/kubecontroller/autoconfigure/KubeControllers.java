@@ -86,7 +86,7 @@ public final class KubeControllers implements SmartLifecycle {
 		List<Thread> stoppers = new ArrayList<>();
 		for (Controller<?> controller : toStop) {
 			Thread stopper = new Thread(() -> controller.stop(shutdownGracePeriod),
-					"kube-controller-" + controller.spec().name() + "-stop");
+					"kube-controller-stop-" + controller.spec().name());
 			stoppers.add(stopper);
 			stopper.start();
 		}
