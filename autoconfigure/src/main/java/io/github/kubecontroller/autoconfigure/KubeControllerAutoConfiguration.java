@@ -4,6 +4,7 @@ import io.github.kubecontroller.runtime.client.ApiClientFactory;
 import io.github.kubecontroller.runtime.client.ClientSettings;
 import io.github.kubecontroller.runtime.controller.Controller;
 import io.github.kubecontroller.runtime.controller.ControllerDependencies;
+import io.github.kubecontroller.runtime.controller.ControllerObserver;
 import io.github.kubecontroller.runtime.controller.ControllerSpec;
 import io.github.kubecontroller.runtime.controller.ResourceReconciler;
 import io.github.kubecontroller.runtime.controller.WorkerThreads;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -35,7 +37,7 @@ import org.springframework.core.env.Environment;
 /**
  * Auto-configuration of the controller runtime: an {@link ApiClient} (unless the application defines one), the
  * shared informers, API discovery, and a controller for every {@link Reconciler @Reconciler} bean, started with the
- * application context.
+ * application context. Every {@link ControllerObserver} bean (metrics, traces, diagnostics) sees every controller.
  */
 @AutoConfiguration
 @ConditionalOnClass(ApiClient.class)
@@ -85,11 +87,11 @@ public final class KubeControllerAutoConfiguration {
 	@ConditionalOnBooleanProperty(name = "kube.controller.enabled", matchIfMissing = true)
 	KubeControllers kubeControllers(ApplicationContext context, Environment environment,
 			KubeControllerProperties properties, ApiClient client, InformerRegistry informers,
-			ResourceDiscovery discovery) {
+			ResourceDiscovery discovery, ObjectProvider<ControllerObserver> observers) {
 		WorkerThreads threads = Threading.VIRTUAL.isActive(environment) ? WorkerThreads.virtualIfAvailable()
 				: WorkerThreads.platform();
 		ControllerDependencies dependencies = new ControllerDependencies(client, informers, discovery, threads,
-				instanceName(properties));
+				instanceName(properties), ControllerObserver.composite(observers.orderedStream().toList()));
 		Map<String, Controller<?>> controllers = new LinkedHashMap<>();
 		Map<String, Object> beans = context.getBeansWithAnnotation(Reconciler.class);
 		for (Map.Entry<String, Object> entry : beans.entrySet()) {

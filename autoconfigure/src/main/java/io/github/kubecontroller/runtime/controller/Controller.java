@@ -4,6 +4,7 @@ import io.github.kubecontroller.runtime.informer.Informer;
 import io.github.kubecontroller.runtime.informer.WatchHealth;
 import io.github.kubecontroller.runtime.queue.ObjectKey;
 import io.github.kubecontroller.runtime.queue.RateLimiters;
+import io.github.kubecontroller.runtime.queue.Ticker;
 import io.github.kubecontroller.runtime.queue.WorkQueue;
 import io.github.kubecontroller.runtime.resource.ResourceNotFoundException;
 import io.github.kubecontroller.runtime.resource.ResourceType;
@@ -58,7 +59,19 @@ public final class Controller<T extends KubernetesObject> {
 		this.spec = Objects.requireNonNull(spec, "spec");
 		this.reconciler = Objects.requireNonNull(reconciler, "reconciler");
 		this.dependencies = Objects.requireNonNull(dependencies, "dependencies");
-		this.queue = new WorkQueue<>(spec.name(), RateLimiters.controllerDefault(spec.backoffBase(), spec.backoffCap()));
+		ControllerObserver observer = dependencies.observer();
+		this.queue = new WorkQueue<>(spec.name(), RateLimiters.controllerDefault(spec.backoffBase(), spec.backoffCap()),
+				Ticker.system(), new WorkQueue.Observer<ObjectKey>() {
+					@Override
+					public void taken(ObjectKey key, Duration waited) {
+						observer.keyTaken(spec, key, waited);
+					}
+
+					@Override
+					public void done(ObjectKey key, Duration worked) {
+						observer.keyDone(spec, key, worked);
+					}
+				});
 	}
 
 	/**

@@ -14,9 +14,16 @@ import java.util.Objects;
  * @param discovery resolves Java types to resource types
  * @param threads makes worker and reconcile threads
  * @param instanceName this instance's name in events (usually the pod or host name)
+ * @param observer sees what the controllers do (metrics, traces, diagnostics)
  */
 public record ControllerDependencies(ApiClient client, InformerRegistry informers, ResourceDiscovery discovery,
-		WorkerThreads threads, String instanceName) {
+		WorkerThreads threads, String instanceName, ControllerObserver observer) {
+
+	/** Dependencies without an observer. */
+	public ControllerDependencies(ApiClient client, InformerRegistry informers, ResourceDiscovery discovery,
+			WorkerThreads threads, String instanceName) {
+		this(client, informers, discovery, threads, instanceName, ControllerObserver.NONE);
+	}
 
 	public ControllerDependencies {
 		Objects.requireNonNull(client, "client");
@@ -24,5 +31,6 @@ public record ControllerDependencies(ApiClient client, InformerRegistry informer
 		Objects.requireNonNull(discovery, "discovery");
 		Objects.requireNonNull(threads, "threads");
 		Objects.requireNonNull(instanceName, "instanceName");
+		Objects.requireNonNull(observer, "observer");
 	}
 }

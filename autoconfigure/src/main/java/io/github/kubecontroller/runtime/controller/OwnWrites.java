@@ -35,6 +35,14 @@ final class OwnWrites<T extends KubernetesObject> {
 		written.computeIfPresent(key, (k, own) -> isNewer(own, cached) ? own : null);
 	}
 
+	/** Whether {@code cached} is exactly the state this controller's last write of the object produced. */
+	boolean isOwn(ObjectKey key, T cached) {
+		T own = written.get(key);
+		return own != null && own.getMetadata() != null && cached.getMetadata() != null
+				&& own.getMetadata().getResourceVersion() != null
+				&& own.getMetadata().getResourceVersion().equals(cached.getMetadata().getResourceVersion());
+	}
+
 	/** Forgets the object, which is gone. */
 	void forget(ObjectKey key) {
 		written.remove(key);

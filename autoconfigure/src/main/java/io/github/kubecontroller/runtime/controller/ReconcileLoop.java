@@ -118,6 +118,9 @@ final class ReconcileLoop<T extends KubernetesObject> {
 		MDC.put("controller", spec.name());
 		MDC.put("object.ref", objectRef);
 		MDC.put("object.reason", reason.description());
+		ControllerObserver observer = dependencies.observer();
+		observer.reconcileStarted(spec, key, reason);
+		long started = System.nanoTime();
 		try {
 			Result result = runGuarded(attempt, objectRef, cached, reason, failedAttempts);
 			queue.forget(key);
@@ -126,13 +129,19 @@ final class ReconcileLoop<T extends KubernetesObject> {
 			} else {
 				scheduleResync(key);
 			}
+			observer.reconcileFinished(spec, key, reason,
+					result.requeue() ? ReconcileOutcome.REQUEUE_AFTER : ReconcileOutcome.SUCCESS,
+					Duration.ofNanos(System.nanoTime() - started), null, result.requeueAfter());
 		} catch (Throwable failure) {
 			if (queue.isShuttingDown() && isInterruption(failure)) {
 				// Interrupted by stop(): not the reconciler's failure, and there is no retry to schedule.
 				log.info("Reconcile of {} ended by the controller's stop: {}", objectRef, describe(failure));
 				return;
 			}
-			handleFailure(key, objectRef, failure, failedAttempts + 1);
+			Duration retryIn = handleFailure(key, objectRef, failure, failedAttempts + 1);
+			observer.reconcileFinished(spec, key, reason,
+					retryIn == null ? ReconcileOutcome.TERMINAL_ERROR : ReconcileOutcome.ERROR,
+					Duration.ofNanos(System.nanoTime() - started), failure, retryIn);
 		} finally {
 			MDC.remove("controller");
 			MDC.remove("object.ref");
@@ -217,7 +226,8 @@ final class ReconcileLoop<T extends KubernetesObject> {
 		return reconciler.reconcile(current, services.contextFor(key, current, reason, failedAttempts));
 	}
 
-	private void handleFailure(ObjectKey key, String objectRef, Throwable failure, int attempts) {
+	/** Logs the failure and schedules the retry; returns its delay, or null when the reconciler gave up. */
+	private @Nullable Duration handleFailure(ObjectKey key, String objectRef, Throwable failure, int attempts) {
 		ErrorAction action;
 		try {
 			action = reconciler.onError(key, failure, attempts);
@@ -243,7 +253,7 @@ final class ReconcileLoop<T extends KubernetesObject> {
 			} else {
 				log.error(message, objectRef, attempts, describe(failure), failure);
 			}
-			return;
+			return null;
 		}
 		pendingReasons.putIfAbsent(key, ReconcileReason.REQUEUE_AFTER_ERROR);
 		Duration delay = queue.addRateLimited(key, retryAfter);
@@ -256,6 +266,7 @@ final class ReconcileLoop<T extends KubernetesObject> {
 		} else {
 			log.warn(message, objectRef, attempts, describe(failure), delay.toMillis());
 		}
+		return delay;
 	}
 
 	private void schedule(ObjectKey key, Duration delay, ReconcileReason reason) {

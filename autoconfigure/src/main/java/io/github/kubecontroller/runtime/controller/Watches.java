@@ -70,7 +70,7 @@ final class Watches<T extends KubernetesObject> {
 			secondary.putIfAbsent(watched.type(), openKind(watched.type(), discovery, dependencies, namespaces));
 		}
 		Watches<T> watches = new Watches<>(primaryType, javaType, primaryInformers, secondary);
-		watches.attachHandlers(spec, enqueuer);
+		watches.attachHandlers(spec, enqueuer, dependencies.observer());
 		return watches;
 	}
 
@@ -100,7 +100,7 @@ final class Watches<T extends KubernetesObject> {
 				: discovery.resolve(ref.javaType());
 	}
 
-	private void attachHandlers(ControllerSpec<T> spec, Controller.Enqueuer enqueuer) {
+	private void attachHandlers(ControllerSpec<T> spec, Controller.Enqueuer enqueuer, ControllerObserver observer) {
 		EventFilter<T> filter = spec.eventFilter();
 		for (Informer<T> informer : primaryInformers.values()) {
 			attach(informer, new ResourceEventHandler<T>() {
@@ -114,7 +114,9 @@ final class Watches<T extends KubernetesObject> {
 
 				@Override
 				public void onUpdate(T oldObj, T newObj) {
-					ownWrites.observed(keyOf(newObj), newObj);
+					ObjectKey key = keyOf(newObj);
+					observer.primaryChanged(spec, oldObj, newObj, ownWrites.isOwn(key, newObj));
+					ownWrites.observed(key, newObj);
 					if (filter.accept(oldObj, newObj)) {
 						enqueuer.enqueue(keyOf(newObj), ReconcileReason.OBJECT_CHANGED);
 					}

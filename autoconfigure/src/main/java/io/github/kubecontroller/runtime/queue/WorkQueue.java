@@ -29,6 +29,7 @@ public final class WorkQueue<K> {
 	private final String name;
 	private final RateLimiter<? super K> rateLimiter;
 	private final Ticker ticker;
+	private final Observer<? super K> observer;
 
 	// One lock guards everything below; the critical sections are tiny, and a single lock keeps the
 	// queue / dirty / processing invariants trivially consistent.
@@ -41,6 +42,7 @@ public final class WorkQueue<K> {
 	private final ArrayDeque<K> queue = new ArrayDeque<>();
 	private final Set<K> dirty = new HashSet<>();
 	private final Map<K, Long> processing = new HashMap<>(); // key -> ticker time it was handed out
+	private final Map<K, Long> dirtySince = new HashMap<>(); // key -> ticker time it last became dirty
 	private final TreeSet<Waiting<K>> waiting = new TreeSet<>(Waiting.ORDER);
 	private final Map<K, Waiting<K>> waitingByKey = new HashMap<>();
 	private long sequence;
@@ -64,6 +66,11 @@ public final class WorkQueue<K> {
 	 * so a fake ticker only makes sense in tests.
 	 */
 	public WorkQueue(String name, RateLimiter<? super K> rateLimiter, Ticker ticker) {
+		this(name, rateLimiter, ticker, Observer.NONE);
+	}
+
+	/** A queue that reports how long keys wait and are worked on, for metrics. */
+	public WorkQueue(String name, RateLimiter<? super K> rateLimiter, Ticker ticker, Observer<? super K> observer) {
 		Objects.requireNonNull(name, "name");
 		if (name.isBlank()) {
 			throw new IllegalArgumentException("name must not be blank");
@@ -71,6 +78,7 @@ public final class WorkQueue<K> {
 		this.name = name;
 		this.rateLimiter = Objects.requireNonNull(rateLimiter, "rateLimiter");
 		this.ticker = Objects.requireNonNull(ticker, "ticker");
+		this.observer = Objects.requireNonNull(observer, "observer");
 	}
 
 	/** Returns the queue's name. */
@@ -93,6 +101,7 @@ public final class WorkQueue<K> {
 		if (shuttingDown || !dirty.add(key)) {
 			return; // already waiting, or already marked for another pass: N adds collapse into one
 		}
+		dirtySince.put(key, ticker.nanoTime());
 		adds++;
 		if (processing.containsKey(key)) {
 			return; // done() puts it back; handing it out now would let two workers process the same key
@@ -199,6 +208,8 @@ public final class WorkQueue<K> {
 	}
 
 	private K next(boolean timed, long nanos) throws InterruptedException {
+		K taken;
+		Duration waited;
 		lock.lockInterruptibly();
 		try {
 			while (queue.isEmpty()) {
@@ -221,14 +232,19 @@ public final class WorkQueue<K> {
 			}
 			K key = queue.pollFirst();
 			dirty.remove(key);
-			processing.put(key, ticker.nanoTime());
+			long now = ticker.nanoTime();
+			processing.put(key, now);
+			Long since = dirtySince.remove(key);
+			waited = Duration.ofNanos(since == null ? 0 : Math.max(0, now - since));
 			if (!queue.isEmpty()) {
 				keyReady.signal(); // covers a signal that went to a poller which timed out meanwhile
 			}
-			return key;
+			taken = key;
 		} finally {
 			lock.unlock();
 		}
+		observer.taken(taken, waited);
+		return taken;
 	}
 
 	/**
@@ -237,11 +253,14 @@ public final class WorkQueue<K> {
 	 */
 	public void done(K key) {
 		Objects.requireNonNull(key, "key");
+		Duration worked;
 		lock.lock();
 		try {
-			if (processing.remove(key) == null) {
+			Long since = processing.remove(key);
+			if (since == null) {
 				return;
 			}
+			worked = Duration.ofNanos(Math.max(0, ticker.nanoTime() - since));
 			if (!shuttingDown && dirty.contains(key)) {
 				queue.addLast(key);
 				keyReady.signal();
@@ -252,6 +271,7 @@ public final class WorkQueue<K> {
 		} finally {
 			lock.unlock();
 		}
+		observer.done(key, worked);
 	}
 
 	/**
@@ -264,6 +284,7 @@ public final class WorkQueue<K> {
 			shuttingDown = true;
 			queue.clear();
 			dirty.clear();
+			dirtySince.clear();
 			waiting.clear();
 			waitingByKey.clear();
 			keyReady.signalAll();
@@ -360,6 +381,26 @@ public final class WorkQueue<K> {
 	 */
 	public record Stats(int depth, int delayed, int inFlight, long adds, long retries, Duration longestRunning,
 			Duration unfinishedWork) {
+	}
+
+	/**
+	 * Sees how long keys wait before a worker takes them and how long workers take, as client-go's
+	 * {@code workqueue_queue_duration_seconds} and {@code workqueue_work_duration_seconds}. Called outside the
+	 * queue's lock, on the worker's thread; must be quick.
+	 */
+	public interface Observer<K> {
+
+		/** Observes nothing. */
+		Observer<Object> NONE = new Observer<>() {
+		};
+
+		/** {@code key} was handed to a worker after waiting {@code waited} since it was added. */
+		default void taken(K key, Duration waited) {
+		}
+
+		/** A worker finished {@code key} after {@code worked}. */
+		default void done(K key, Duration worked) {
+		}
 	}
 
 	/** Moves every delayed key whose ready time has come into the queue; returns how many. */

@@ -49,6 +49,9 @@ class InformerServerVariantsTest {
 
 		assertThat(informer.awaitSynced(DEADLINE)).isTrue();
 		assertThat(informer.getIndexer().listKeys()).containsExactly("plain/a");
+		// A change arriving proves the watch after the list is running.
+		core.createNamespacedConfigMap("plain", configMap("plain", "b")).execute();
+		await().atMost(DEADLINE).until(() -> informer.getIndexer().listKeys().contains("plain/b"));
 		List<AuditEvent> requests = emulator.audit().requests().stream()
 				.filter(event -> event.request().namespace().equals("plain")
 						&& event.request().resource().equals("configmaps")
@@ -65,9 +68,6 @@ class InformerServerVariantsTest {
 					assertThat(event.queryParameter("sendInitialEvents")).isNull();
 					assertThat(event.queryParameter("allowWatchBookmarks")).isEqualTo("true");
 				});
-
-		core.createNamespacedConfigMap("plain", configMap("plain", "b")).execute();
-		await().atMost(DEADLINE).until(() -> informer.getIndexer().listKeys().contains("plain/b"));
 	}
 
 	@Test
