@@ -1,0 +1,4 @@
+/**
+ * Micrometer observations (traces) of reconciles.
+ */
+package io.github.kubecontroller.autoconfigure.observation;
