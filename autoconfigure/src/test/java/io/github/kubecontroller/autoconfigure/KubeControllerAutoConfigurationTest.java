@@ -9,6 +9,7 @@ import io.github.kubecontroller.emulator.control.RequestMatch;
 import io.github.kubecontroller.runtime.client.ResourceDiscovery;
 import io.github.kubecontroller.autoconfigure.health.KubeControllersHealthAutoConfiguration;
 import io.github.kubecontroller.autoconfigure.health.KubeControllersHealthIndicator;
+import io.github.kubecontroller.autoconfigure.health.KubeControllersWorkersHealthIndicator;
 import io.github.kubecontroller.runtime.controller.CacheSyncException;
 import io.github.kubecontroller.runtime.controller.ControllerSpec;
 import io.github.kubecontroller.runtime.controller.ReconcileContext;
@@ -120,9 +121,35 @@ class KubeControllerAutoConfigurationTest {
 			Health health = indicator.health(true);
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
 			assertThat(health.getDetails()).containsKey("config-map");
+			Health workers = context.getBean(KubeControllersWorkersHealthIndicator.class).health(true);
+			assertThat(workers.getStatus()).isEqualTo(Status.UP);
+			assertThat(workers.getDetails()).containsKey("config-map");
 		});
 		withHealth.withPropertyValues("management.health.kubecontrollers.enabled=false")
-				.run(context -> assertThat(context).doesNotHaveBean(KubeControllersHealthIndicator.class));
+				.run(context -> {
+					assertThat(context).doesNotHaveBean(KubeControllersHealthIndicator.class);
+					assertThat(context).doesNotHaveBean(KubeControllersWorkersHealthIndicator.class);
+				});
+	}
+
+	@Test
+	void workersHealthIsDownWhileEveryWorkerIsStuckAndUpAgainAfter() throws Exception {
+		createNamespace("spring-stuck");
+		new CoreV1Api(emulator.apiClient()).createNamespacedConfigMap("spring-stuck", configMap("spring-stuck", "tar"))
+				.execute();
+		onEmulator().withConfiguration(AutoConfigurations.of(KubeControllersHealthAutoConfiguration.class))
+				.withBean(StuckReconciler.class)
+				.withPropertyValues("kube.controller.reconcilers.stuck.namespaces=spring-stuck",
+						"kube.controller.reconcilers.stuck.concurrency=1",
+						"kube.controller.reconcilers.stuck.reconcile-timeout=100ms",
+						"kube.controller.shutdown-grace-period=1s")
+				.run(context -> {
+					KubeControllersWorkersHealthIndicator workers = context.getBean(KubeControllersWorkersHealthIndicator.class);
+					StuckReconciler reconciler = context.getBean(StuckReconciler.class);
+					await().atMost(Duration.ofSeconds(10)).until(() -> workers.health(true).getStatus().equals(Status.DOWN));
+					reconciler.release = true;
+					await().atMost(Duration.ofSeconds(10)).until(() -> workers.health(true).getStatus().equals(Status.UP));
+				});
 	}
 
 	@Test
@@ -352,6 +379,20 @@ class KubeControllerAutoConfigurationTest {
 		@Bean
 		TunedReconciler tunedReconciler() {
 			return new TunedReconciler();
+		}
+	}
+
+	@Reconciler(name = "stuck")
+	static class StuckReconciler implements ResourceReconciler<V1ConfigMap> {
+
+		volatile boolean release;
+
+		@Override
+		public Result reconcile(V1ConfigMap resource, ReconcileContext<V1ConfigMap> context) {
+			while (!release) {
+				Thread.onSpinWait(); // ignores interrupts, as a wedged call would
+			}
+			return Result.done();
 		}
 	}
 

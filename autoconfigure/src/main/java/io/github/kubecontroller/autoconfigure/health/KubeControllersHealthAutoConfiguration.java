@@ -11,8 +11,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Health of the application's controllers as {@code kubeControllers}, when Spring Boot's health support is present.
- * Disable with {@code management.health.kubecontrollers.enabled=false}.
+ * Health of the application's controllers when Spring Boot's health support is present: {@code kubeControllers}
+ * (caches synced, for readiness) and {@code kubeControllersWorkers} (workers not wedged, for liveness). Disable both
+ * with {@code management.health.kubecontrollers.enabled=false}.
  */
 @AutoConfiguration(after = KubeControllerAutoConfiguration.class)
 @ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
@@ -24,5 +25,11 @@ public final class KubeControllersHealthAutoConfiguration {
 	@ConditionalOnMissingBean(name = "kubeControllersHealthIndicator")
 	KubeControllersHealthIndicator kubeControllersHealthIndicator(KubeControllers controllers) {
 		return new KubeControllersHealthIndicator(controllers);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "kubeControllersWorkersHealthIndicator")
+	KubeControllersWorkersHealthIndicator kubeControllersWorkersHealthIndicator(KubeControllers controllers) {
+		return new KubeControllersWorkersHealthIndicator(controllers);
 	}
 }
