@@ -120,6 +120,7 @@ final class ReconcileLoop<T extends KubernetesObject> {
 		MDC.put("object.reason", reason.description());
 		ControllerObserver observer = dependencies.observer();
 		observer.reconcileStarted(spec, key, reason);
+		log.debug("Reconciling {} ({})", objectRef, reason.description());
 		long started = System.nanoTime();
 		try {
 			Result result = runGuarded(attempt, objectRef, cached, reason, failedAttempts);
@@ -129,9 +130,14 @@ final class ReconcileLoop<T extends KubernetesObject> {
 			} else {
 				scheduleResync(key);
 			}
+			Duration took = Duration.ofNanos(System.nanoTime() - started);
 			observer.reconcileFinished(spec, key, reason,
-					result.requeue() ? ReconcileOutcome.REQUEUE_AFTER : ReconcileOutcome.SUCCESS,
-					Duration.ofNanos(System.nanoTime() - started), null, result.requeueAfter());
+					result.requeue() ? ReconcileOutcome.REQUEUE_AFTER : ReconcileOutcome.SUCCESS, took, null,
+					result.requeueAfter());
+			if (log.isDebugEnabled()) {
+				log.debug("Reconciled {} in {} ms{}", objectRef, took.toMillis(),
+						result.requeue() ? ", again in " + result.requeueAfter().toMillis() + " ms" : "");
+			}
 		} catch (Throwable failure) {
 			if (queue.isShuttingDown() && isInterruption(failure)) {
 				// Interrupted by stop(): not the reconciler's failure, and there is no retry to schedule.
