@@ -245,6 +245,10 @@ class KubeControllerAutoConfigurationTest {
 					core.createNamespacedConfigMap(namespace, configMap(namespace, "after-start")).execute();
 					await().atMost(Duration.ofSeconds(10))
 							.until(() -> reconciler.seen.contains(namespace + "/after-start"));
+					assertThat(reconciler.logContext.get(namespace + "/after-start"))
+							.containsEntry("controller", "config-map")
+							.containsEntry("object.ref", "ConfigMap/" + namespace + "/after-start")
+							.containsEntry("object.reason", "object changed");
 				});
 	}
 
@@ -341,9 +345,11 @@ class KubeControllerAutoConfigurationTest {
 	static class ConfigMapReconciler implements ResourceReconciler<V1ConfigMap> {
 
 		final Set<String> seen = ConcurrentHashMap.newKeySet();
+		final Map<String, Map<String, String>> logContext = new ConcurrentHashMap<>();
 
 		@Override
 		public Result reconcile(V1ConfigMap resource, ReconcileContext<V1ConfigMap> context) {
+			logContext.put(context.key().toString(), org.slf4j.MDC.getCopyOfContextMap());
 			seen.add(context.key().toString());
 			return Result.done();
 		}
