@@ -35,6 +35,8 @@ public class KubeControllerProperties {
 
 	private final Informer informer = new Informer();
 
+	private final Embedded embedded = new Embedded();
+
 	/**
 	 * Per-reconciler settings, by controller name; they override the @Reconciler annotation.
 	 */
@@ -70,6 +72,10 @@ public class KubeControllerProperties {
 
 	public Informer getInformer() {
 		return informer;
+	}
+
+	public Embedded getEmbedded() {
+		return embedded;
 	}
 
 	public Map<String, ReconcilerSettings> getReconcilers() {
@@ -251,6 +257,67 @@ public class KubeControllerProperties {
 
 		public void setStreamingList(boolean streamingList) {
 			this.streamingList = streamingList;
+		}
+	}
+
+	/**
+	 * The embedded API server emulator for development, used when the application has {@code kube-api-emulator} on
+	 * its class path and no cluster is configured.
+	 */
+	public static class Embedded {
+
+		/**
+		 * Whether to run on the embedded emulator: true always, false never; when not set, only when no cluster is
+		 * configured (no kube.controller.client.master-url or kubeconfig, no KUBECONFIG, no ~/.kube/config, not in a
+		 * pod).
+		 */
+		private @Nullable Boolean enabled;
+
+		/**
+		 * Port of the embedded emulator; 0 picks a free one.
+		 */
+		private int port;
+
+		/**
+		 * Kubeconfig file to write for kubectl, pointing at the embedded emulator.
+		 */
+		private Path kubeconfig = Path.of("target", "kubeconfig");
+
+		/**
+		 * Comma-separated list of resource patterns of CustomResourceDefinition YAML files to install at start.
+		 */
+		private List<String> crds = new ArrayList<>(List.of("classpath*:crds/*.yaml", "classpath*:crds/*.yml"));
+
+		public @Nullable Boolean getEnabled() {
+			return enabled;
+		}
+
+		public void setEnabled(@Nullable Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getPort() {
+			return port;
+		}
+
+		public void setPort(int port) {
+			this.port = port;
+		}
+
+		public Path getKubeconfig() {
+			return kubeconfig;
+		}
+
+		public void setKubeconfig(Path kubeconfig) {
+			this.kubeconfig = kubeconfig;
+		}
+
+		public List<String> getCrds() {
+			return crds;
+		}
+
+		public void setCrds(List<String> crds) {
+			this.crds = new ArrayList<>(crds);
 		}
 	}
 
