@@ -5,7 +5,10 @@ import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.ApiextensionsV1Api;
 import io.kubernetes.client.openapi.models.V1CustomResourceDefinition;
-import io.kubernetes.client.util.Yaml;
+import com.google.gson.JsonElement;
+import io.kubernetes.client.openapi.JSON;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
@@ -70,8 +73,7 @@ public final class EmbeddedEmulator implements AutoCloseable {
 				for (Object document : load(resource)) {
 					if (!(document instanceof V1CustomResourceDefinition crd)) {
 						throw new IllegalStateException("kube.controller.embedded.crds: " + resource.getDescription()
-								+ " holds a " + document.getClass().getSimpleName()
-								+ "; only CustomResourceDefinitions are installed at start");
+								+ " holds a " + document + "; only CustomResourceDefinitions are installed at start");
 					}
 					try {
 						api.createCustomResourceDefinition(crd).execute();
@@ -87,9 +89,25 @@ public final class EmbeddedEmulator implements AutoCloseable {
 		return installed;
 	}
 
+	/**
+	 * Reads every YAML document of the file. SnakeYAML plus client-java's Gson, rather than client-java's
+	 * {@code Yaml.loadAll}, which first scans every model class on the class path (seconds at start-up).
+	 */
 	private static List<Object> load(Resource resource) {
 		try (Reader reader = new InputStreamReader(resource.getInputStream(), StandardCharsets.UTF_8)) {
-			return Yaml.loadAll(reader);
+			List<Object> documents = new ArrayList<>();
+			for (Object document : new org.yaml.snakeyaml.Yaml(new SafeConstructor(new LoaderOptions())).loadAll(reader)) {
+				if (document == null) {
+					continue;
+				}
+				JsonElement json = JSON.getGson().toJsonTree(document);
+				boolean crd = json.isJsonObject() && json.getAsJsonObject().has("kind")
+						&& "CustomResourceDefinition".equals(json.getAsJsonObject().get("kind").getAsString());
+				documents.add(crd ? JSON.getGson().fromJson(json, V1CustomResourceDefinition.class)
+						: (json.isJsonObject() && json.getAsJsonObject().has("kind")
+								? json.getAsJsonObject().get("kind").getAsString() : "document without a kind"));
+			}
+			return documents;
 		} catch (IOException | RuntimeException e) {
 			throw new IllegalStateException("kube.controller.embedded.crds: " + resource.getDescription()
 					+ " is not Kubernetes YAML: " + e.getMessage(), e);

@@ -98,7 +98,7 @@ class EmbeddedEmulatorAutoConfigurationTest {
 			}
 			assertThat(root.getMessage()).contains("kube.controller.embedded.crds")
 					.contains("config-map.yaml")
-					.contains("V1ConfigMap");
+					.contains("holds a ConfigMap");
 		});
 	}
 }
