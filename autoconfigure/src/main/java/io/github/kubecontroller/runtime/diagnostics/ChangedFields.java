@@ -1,0 +1,91 @@
+package io.github.kubecontroller.runtime.diagnostics;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import io.kubernetes.client.common.KubernetesObject;
+import io.kubernetes.client.openapi.JSON;
+import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesObject;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * The paths of the fields that differ between two states of an object, such as {@code status.lastUpdated} or
+ * {@code metadata.annotations['example.com/touched']}. Only paths are returned, never values, so that what is
+ * reported about an object tells nothing of its contents.
+ */
+final class ChangedFields {
+
+	/** Paths up to this many are listed; a bigger change is summed up by its parents. */
+	static final int MAX_PATHS = 20;
+
+	private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
+
+	private ChangedFields() {
+	}
+
+	/** The paths changed from {@code before} to {@code after}, sorted. */
+	static Set<String> between(KubernetesObject before, KubernetesObject after) {
+		JsonElement beforeTree = tree(before);
+		JsonElement afterTree = tree(after);
+		Set<String> paths = new TreeSet<>();
+		collect("", beforeTree, afterTree, paths);
+		return paths;
+	}
+
+	private static JsonElement tree(KubernetesObject object) {
+		if (object instanceof DynamicKubernetesObject dynamic) {
+			return dynamic.getRaw();
+		}
+		return JSON.getGson().toJsonTree(object);
+	}
+
+	private static void collect(String path, JsonElement before, JsonElement after, Set<String> paths) {
+		if (before.equals(after) || ignored(path)) {
+			return;
+		}
+		if (paths.size() >= MAX_PATHS) {
+			return;
+		}
+		if (before.isJsonObject() && after.isJsonObject()) {
+			JsonObject beforeObject = before.getAsJsonObject();
+			JsonObject afterObject = after.getAsJsonObject();
+			Set<String> names = new TreeSet<>(beforeObject.keySet());
+			names.addAll(afterObject.keySet());
+			for (String name : names) {
+				collect(child(path, name), valueOf(beforeObject.get(name)), valueOf(afterObject.get(name)), paths);
+			}
+			return;
+		}
+		if (before.isJsonArray() && after.isJsonArray()
+				&& before.getAsJsonArray().size() == after.getAsJsonArray().size()) {
+			JsonArray beforeArray = before.getAsJsonArray();
+			JsonArray afterArray = after.getAsJsonArray();
+			for (int i = 0; i < beforeArray.size(); i++) {
+				collect(path + "[" + i + "]", beforeArray.get(i), afterArray.get(i), paths);
+			}
+			return;
+		}
+		// A value, or a list that grew or shrank: the path itself changed.
+		paths.add(path.isEmpty() ? "(object)" : path);
+	}
+
+	private static JsonElement valueOf(JsonElement element) {
+		return element == null ? JsonNull.INSTANCE : element;
+	}
+
+	// Fields the API server changes on every write: they say nothing about who changed what.
+	private static boolean ignored(String path) {
+		return path.equals("metadata.resourceVersion") || path.equals("metadata.managedFields")
+				|| path.equals("metadata.generation");
+	}
+
+	private static String child(String path, String name) {
+		if (PLAIN_NAME.matcher(name).matches()) {
+			return path.isEmpty() ? name : path + "." + name;
+		}
+		return path + "['" + name.replace("'", "\\'") + "']";
+	}
+}
