@@ -7,14 +7,17 @@ import com.google.gson.JsonObject;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesObject;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
  * The paths of the fields that differ between two states of an object, such as {@code status.lastUpdated} or
- * {@code metadata.annotations['example.com/touched']}. Only paths are returned, never values, so that what is
- * reported about an object tells nothing of its contents.
+ * {@code metadata.annotations['example.com/touched']}, each with a hash of its new value. Values themselves are never
+ * kept, so that what is reported about an object tells nothing of its contents; the hash only tells whether a field
+ * came back to a value it had before.
  */
 final class ChangedFields {
 
@@ -26,11 +29,11 @@ final class ChangedFields {
 	private ChangedFields() {
 	}
 
-	/** The paths changed from {@code before} to {@code after}, sorted. */
-	static Set<String> between(KubernetesObject before, KubernetesObject after) {
+	/** The paths changed from {@code before} to {@code after}, sorted, with a hash of each new value. */
+	static Map<String, Integer> between(KubernetesObject before, KubernetesObject after) {
 		JsonElement beforeTree = tree(before);
 		JsonElement afterTree = tree(after);
-		Set<String> paths = new TreeSet<>();
+		Map<String, Integer> paths = new TreeMap<>();
 		collect("", beforeTree, afterTree, paths);
 		return paths;
 	}
@@ -42,7 +45,7 @@ final class ChangedFields {
 		return JSON.getGson().toJsonTree(object);
 	}
 
-	private static void collect(String path, JsonElement before, JsonElement after, Set<String> paths) {
+	private static void collect(String path, JsonElement before, JsonElement after, Map<String, Integer> paths) {
 		if (before.equals(after) || ignored(path)) {
 			return;
 		}
@@ -69,7 +72,7 @@ final class ChangedFields {
 			return;
 		}
 		// A value, or a list that grew or shrank: the path itself changed.
-		paths.add(path.isEmpty() ? "(object)" : path);
+		paths.put(path.isEmpty() ? "(object)" : path, after.hashCode());
 	}
 
 	private static JsonElement valueOf(JsonElement element) {

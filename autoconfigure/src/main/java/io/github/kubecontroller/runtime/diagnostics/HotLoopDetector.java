@@ -12,12 +12,14 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -137,8 +139,11 @@ public final class HotLoopDetector implements ControllerObserver {
 		return spec.primary().javaType().getSimpleName().replaceFirst("^V\\d+((alpha|beta)\\d+)?(?=[A-Z])", "");
 	}
 
-	/** One change of an object as the informer delivered it: whose, and the paths it changed (when computed). */
-	private record Change(Instant at, boolean own, Set<String> fields) {
+	/**
+	 * One change of an object as the informer delivered it: whose, and the paths it changed with a hash of each new
+	 * value (when computed).
+	 */
+	private record Change(Instant at, boolean own, Map<String, Integer> fields) {
 	}
 
 	/** The recent reconciles and changes of one object, and whether it is suspected now. */
@@ -208,7 +213,7 @@ public final class HotLoopDetector implements ControllerObserver {
 			// Diffing costs a JSON tree of both states, so only objects already reconciled often get one: a loop
 			// shows its fields well before it crosses the threshold.
 			boolean busy = 2 * history.reconciles.size() >= threshold;
-			Set<String> fields = busy ? ChangedFields.between(oldObject, newObject) : Set.of();
+			Map<String, Integer> fields = busy ? ChangedFields.between(oldObject, newObject) : Map.of();
 			history.changes.addLast(new Change(now, own, fields));
 			while (history.changes.size() > 4 * threshold) {
 				history.changes.removeFirst();
@@ -258,22 +263,34 @@ public final class HotLoopDetector implements ControllerObserver {
 	}
 
 	/**
-	 * A fight: fields changed at least twice by the controller's writes and at least twice by someone else's within
-	 * the window. A loop on own writes: at least half of the threshold's worth of reconciles followed own writes.
+	 * A fight: a field changed at least twice by the controller's writes and twice by someone else's within the
+	 * window, and back to a value it had before. A loop on own writes: own writes among changes numerous enough to
+	 * have triggered half the threshold's reconciles.
+	 *
+	 * <p>An own write's watch event can arrive before the write's answer has been recorded, and is then taken for
+	 * someone else's. That is why a fight also needs a value to come back: a timestamp written on every pass never
+	 * does, a tug of war between two values always does.
 	 */
 	private @Nullable Diagnosis diagnose(Deque<Change> changes) {
 		Map<String, Integer> ownCounts = new TreeMap<>();
 		Map<String, Integer> otherCounts = new TreeMap<>();
+		Map<String, Set<Integer>> values = new TreeMap<>();
+		Set<String> recurring = new TreeSet<>();
 		int ownChanges = 0;
 		for (Change change : changes) {
 			Map<String, Integer> counts = change.own() ? ownCounts : otherCounts;
-			change.fields().forEach(field -> counts.merge(field, 1, Integer::sum));
+			change.fields().forEach((field, value) -> {
+				counts.merge(field, 1, Integer::sum);
+				if (!values.computeIfAbsent(field, f -> new HashSet<>()).add(value)) {
+					recurring.add(field);
+				}
+			});
 			if (change.own()) {
 				ownChanges++;
 			}
 		}
-		List<String> fought = ownCounts.keySet().stream()
-				.filter(field -> ownCounts.get(field) >= 2 && otherCounts.getOrDefault(field, 0) >= 2)
+		List<String> fought = recurring.stream()
+				.filter(field -> ownCounts.getOrDefault(field, 0) >= 2 && otherCounts.getOrDefault(field, 0) >= 2)
 				.sorted(Comparator.comparing((String field) -> -(ownCounts.get(field) + otherCounts.get(field)))
 						.thenComparing(Comparator.naturalOrder()))
 				.limit(MAX_FIELDS)
@@ -281,9 +298,11 @@ public final class HotLoopDetector implements ControllerObserver {
 		if (!fought.isEmpty()) {
 			return new Diagnosis(HotLoopSuspect.Cause.PING_PONG, fought);
 		}
-		if (2 * ownChanges >= threshold) {
+		if (ownChanges >= 2 && 2 * changes.size() >= threshold) {
+			Map<String, Integer> counts = new TreeMap<>(ownCounts);
+			otherCounts.forEach((field, count) -> counts.merge(field, count, Integer::sum));
 			List<String> fields = ownCounts.keySet().stream()
-					.sorted(Comparator.comparing((String field) -> -ownCounts.get(field))
+					.sorted(Comparator.comparing((String field) -> -counts.get(field))
 							.thenComparing(Comparator.naturalOrder()))
 					.limit(MAX_FIELDS)
 					.toList();
