@@ -1,0 +1,74 @@
+package io.github.kubecontroller.autoconfigure.endpoint;
+
+import io.github.kubecontroller.autoconfigure.KubeControllerAutoConfiguration;
+import io.github.kubecontroller.autoconfigure.KubeControllers;
+import io.github.kubecontroller.runtime.diagnostics.HotLoopDetector;
+import io.github.kubecontroller.runtime.diagnostics.RecentErrors;
+import io.github.kubecontroller.runtime.diagnostics.RunningReconciles;
+import io.github.kubecontroller.runtime.diagnostics.StuckFinalizers;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Diagnostics of the controllers (recent errors, running reconciles, hot-loop warnings, stuck finalizers) and, when
+ * Spring Boot Actuator is present and the endpoint is exposed, the {@code kubecontrollers} endpoint that shows them.
+ *
+ * <p>The diagnostics need no actuator: the hot-loop WARN is worth having in every application, and metrics read the
+ * same beans. So they are registered whenever the controllers are, and only the endpoint waits for the actuator.
+ * Replace a diagnostics bean to change its thresholds, for example
+ * {@code new HotLoopDetector(20, Duration.ofMinutes(5), Clock.systemUTC())}.
+ */
+@AutoConfiguration(after = KubeControllerAutoConfiguration.class)
+@ConditionalOnBean(KubeControllers.class)
+public final class KubeControllersEndpointAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	RecentErrors kubeControllersRecentErrors() {
+		return new RecentErrors();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RunningReconciles kubeControllersRunningReconciles() {
+		return new RunningReconciles();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	HotLoopDetector kubeControllersHotLoopDetector() {
+		return new HotLoopDetector();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	StuckFinalizers kubeControllersStuckFinalizers(RecentErrors errors) {
+		return new StuckFinalizers(errors);
+	}
+
+	// The class guard names its classes as strings and the availability condition sits on the method: every
+	// condition class on one element is loaded before any is evaluated, so without the actuator a class-level
+	// @ConditionalOnAvailableEndpoint would fail instead of not matching.
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = { "org.springframework.boot.actuate.endpoint.annotation.Endpoint",
+			"org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint" })
+	@EnableConfigurationProperties(KubeControllersEndpointProperties.class)
+	static class EndpointConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnAvailableEndpoint
+		KubeControllersEndpoint kubeControllersEndpoint(KubeControllers controllers, RecentErrors errors,
+				RunningReconciles running, HotLoopDetector hotLoops, StuckFinalizers stuckFinalizers,
+				KubeControllersEndpointProperties properties) {
+			return new KubeControllersEndpoint(controllers, errors, running, hotLoops, stuckFinalizers,
+					properties.getRequeue().isEnabled());
+		}
+	}
+}
