@@ -57,31 +57,31 @@ final class ControllerMetrics implements ControllerObserver {
 		Tags controllerTag = Tags.of("controller", name);
 		Tags queueTags = Tags.of("name", name, "controller", name);
 		Gauge.builder("controller.runtime.active.workers", controller, (c) -> c.queueStats().inFlight())
-				.description("Number of currently used workers per controller")
-				.tags(controllerTag)
-				.register(registry);
+			.description("Number of currently used workers per controller")
+			.tags(controllerTag)
+			.register(registry);
 		Gauge.builder("controller.runtime.max.concurrent.reconciles", controller, (c) -> c.spec().concurrency())
-				.description("Maximum number of concurrent reconciles per controller")
-				.tags(controllerTag)
-				.register(registry);
+			.description("Maximum number of concurrent reconciles per controller")
+			.tags(controllerTag)
+			.register(registry);
 		Gauge.builder("workqueue.depth", controller, (c) -> c.queueStats().depth())
-				.description("Current depth of workqueue")
-				.tags(queueTags)
-				.register(registry);
+			.description("Current depth of workqueue")
+			.tags(queueTags)
+			.register(registry);
 		FunctionCounter.builder("workqueue.adds", controller, (c) -> c.queueStats().adds())
-				.description("Total number of adds handled by workqueue")
-				.tags(queueTags)
-				.register(registry);
+			.description("Total number of adds handled by workqueue")
+			.tags(queueTags)
+			.register(registry);
 		FunctionCounter.builder("workqueue.retries", controller, (c) -> c.queueStats().retries())
-				.description("Total number of retries handled by workqueue")
-				.tags(queueTags)
-				.register(registry);
+			.description("Total number of retries handled by workqueue")
+			.tags(queueTags)
+			.register(registry);
 		Gauge.builder("workqueue.unfinished.work", controller, (c) -> seconds(c.queueStats().unfinishedWork()))
-				.description("How many seconds of work has been done that is in progress and hasn't been observed "
+			.description("How many seconds of work has been done that is in progress and hasn't been observed "
 						+ "by work_duration")
-				.baseUnit("seconds")
-				.tags(queueTags)
-				.register(registry);
+			.baseUnit("seconds")
+			.tags(queueTags)
+			.register(registry);
 		Gauge.builder("workqueue.longest.running.processor", controller,
 				(c) -> seconds(c.queueStats().longestRunning()))
 			.description("How many seconds has the longest running processor for workqueue been running")
