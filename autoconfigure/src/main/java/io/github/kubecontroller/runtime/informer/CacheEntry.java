@@ -21,9 +21,10 @@ import java.util.List;
  * @param namespace the namespace, empty for cluster-scoped objects
  * @param resourceVersion the object's resourceVersion, or null
  * @param ownerUids the uids in {@code metadata.ownerReferences}
+ * @param approximateBytes the length of the object's JSON as received, 0 when unknown
  */
 record CacheEntry<T extends KubernetesObject>(T object, String key, String namespace, String resourceVersion,
-		List<String> ownerUids) {
+		List<String> ownerUids, long approximateBytes) {
 
 	/**
 	 * The entry of an object.
@@ -48,7 +49,12 @@ record CacheEntry<T extends KubernetesObject>(T object, String key, String names
 			}
 		}
 		return new CacheEntry<>(object, key(metadata.getNamespace(), metadata.getName()),
-				nullToEmpty(metadata.getNamespace()), metadata.getResourceVersion(), owners);
+				nullToEmpty(metadata.getNamespace()), metadata.getResourceVersion(), owners, 0);
+	}
+
+	/** This entry with the length of the object's JSON as received. */
+	CacheEntry<T> withApproximateBytes(long bytes) {
+		return new CacheEntry<>(object, key, namespace, resourceVersion, ownerUids, bytes);
 	}
 
 	/** The key of an object: {@code namespace/name}, or {@code name} without a namespace. */
@@ -76,7 +82,7 @@ record CacheEntry<T extends KubernetesObject>(T object, String key, String names
 			}
 		}
 		return new CacheEntry<>(object, key(namespace, name), nullToEmpty(namespace),
-				text(metadata, "resourceVersion"), owners);
+				text(metadata, "resourceVersion"), owners, 0);
 	}
 
 	static JsonObject member(JsonObject object, String name) {

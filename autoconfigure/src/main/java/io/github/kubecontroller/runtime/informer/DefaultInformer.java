@@ -148,6 +148,11 @@ final class DefaultInformer<T extends KubernetesObject> implements Informer<T> {
 		return cache.size();
 	}
 
+	@Override
+	public long approximateBytes() {
+		return cache.approximateBytes();
+	}
+
 	/** Handlers run on this informer's handler thread; one added after sync first gets an add per cached object. */
 	@Override
 	public void addEventHandler(ResourceEventHandler<T> handler) {

@@ -42,4 +42,11 @@ public interface Informer<T extends KubernetesObject> extends SharedIndexInforme
 
 	/** Number of cached objects. */
 	int size();
+
+	/**
+	 * Roughly how much JSON the cached objects took as received from the API server, in characters: the length of
+	 * each object's watch event line, or of its JSON in a list. The cached Java objects take more heap than this (and
+	 * less when the transform drops fields), but the figure grows and shrinks with the cache, for metrics.
+	 */
+	long approximateBytes();
 }

@@ -47,6 +47,8 @@ final class InformerCache<T extends KubernetesObject> implements Indexer<T> {
 	private Map<String, CacheEntry<T>> items = new HashMap<>();
 	private Map<String, Map<String, Set<String>>> indices = new HashMap<>();
 	private final Set<String> failingIndexes = new HashSet<>();
+	// Written under the write lock, read without any lock by metrics.
+	private volatile long approximateBytes;
 
 	/** @param name the informer's name, for logs */
 	InformerCache(String name) {
@@ -78,6 +80,7 @@ final class InformerCache<T extends KubernetesObject> implements Indexer<T> {
 				unindex(indices, indexFunctions, previous);
 			}
 			index(indices, indexFunctions, entry);
+			approximateBytes += entry.approximateBytes() - ((previous != null) ? previous.approximateBytes() : 0);
 			return previous;
 		}
 		finally {
@@ -92,6 +95,7 @@ final class InformerCache<T extends KubernetesObject> implements Indexer<T> {
 			CacheEntry<T> previous = items.remove(key);
 			if (previous != null) {
 				unindex(indices, indexFunctions, previous);
+				approximateBytes -= previous.approximateBytes();
 			}
 			return previous;
 		}
@@ -130,8 +134,10 @@ final class InformerCache<T extends KubernetesObject> implements Indexer<T> {
 		for (String index : functions.keySet()) {
 			built.put(index, new HashMap<>());
 		}
+		long bytes = 0;
 		for (CacheEntry<T> entry : replacement.values()) {
 			index(built, functions, entry);
+			bytes += entry.approximateBytes();
 		}
 		write.lock();
 		try {
@@ -146,6 +152,7 @@ final class InformerCache<T extends KubernetesObject> implements Indexer<T> {
 			Map<String, CacheEntry<T>> previous = items;
 			items = replacement;
 			indices = built;
+			approximateBytes = bytes;
 			return previous;
 		}
 		finally {
@@ -197,6 +204,11 @@ final class InformerCache<T extends KubernetesObject> implements Indexer<T> {
 		finally {
 			read.unlock();
 		}
+	}
+
+	/** The sum of the cached entries' {@link CacheEntry#approximateBytes()}. */
+	long approximateBytes() {
+		return approximateBytes;
 	}
 
 	@Override

@@ -237,9 +237,11 @@ final class Reflector<T extends KubernetesObject> {
 							while (reader.hasNext()) {
 								JsonElement item = JsonParser.parseReader(reader);
 								if (item.isJsonObject()) {
+									// Measured before decoding, which fills in kind and apiVersion.
+									long bytes = JsonLength.of(item);
 									CacheEntry<T> entry = decode("listed", item.getAsJsonObject());
 									if (entry != null) {
-										listed.put(entry.key(), entry);
+										listed.put(entry.key(), entry.withApproximateBytes(bytes));
 									}
 								}
 							}
@@ -378,7 +380,7 @@ final class Reflector<T extends KubernetesObject> {
 			}
 			String eventVersion = CacheEntry.text(CacheEntry.member(object, "metadata"), "resourceVersion");
 			switch (type) {
-				case "ADDED", "MODIFIED" -> applied(type, object, initial);
+				case "ADDED", "MODIFIED" -> applied(type, object, line.length(), initial);
 				case "DELETED" -> deleted(object, initial);
 				case "BOOKMARK" -> {
 					if (initial != null) {
@@ -399,11 +401,13 @@ final class Reflector<T extends KubernetesObject> {
 		}
 	}
 
-	private void applied(String type, JsonObject object, Map<String, CacheEntry<T>> initial) {
-		CacheEntry<T> entry = decode(type, object);
-		if (entry == null) {
+	/** @param bytes the length of the event's line, for the cache's approximate size */
+	private void applied(String type, JsonObject object, long bytes, Map<String, CacheEntry<T>> initial) {
+		CacheEntry<T> decoded = decode(type, object);
+		if (decoded == null) {
 			return;
 		}
+		CacheEntry<T> entry = decoded.withApproximateBytes(bytes);
 		if (initial != null) {
 			initial.put(entry.key(), entry);
 			return;

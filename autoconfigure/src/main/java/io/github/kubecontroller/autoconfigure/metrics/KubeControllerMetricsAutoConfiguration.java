@@ -1,0 +1,54 @@
+package io.github.kubecontroller.autoconfigure.metrics;
+
+import io.github.kubecontroller.autoconfigure.KubeControllerAutoConfiguration;
+import io.github.kubecontroller.autoconfigure.KubeControllers;
+import io.kubernetes.client.openapi.ApiClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Micrometer metrics of the controllers when the application has a {@link MeterRegistry}: controller-runtime's
+ * reconcile, work queue and REST client metrics under the same Prometheus names, the informers' cache and watch
+ * health, and API request times by resource. No meter is tagged with an object's name or namespace.
+ */
+@AutoConfiguration(after = KubeControllerAutoConfiguration.class,
+		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
+@ConditionalOnClass({ MeterRegistry.class, ApiClient.class })
+@ConditionalOnBean(MeterRegistry.class)
+public final class KubeControllerMetricsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	ControllerMetrics kubeControllerMetrics(MeterRegistry registry) {
+		return new ControllerMetrics(registry);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	InformerMetrics kubeInformerMetrics(MeterRegistry registry) {
+		return new InformerMetrics(registry);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ApiRequestMetrics kubeApiRequestMetrics(MeterRegistry registry) {
+		return new ApiRequestMetrics(registry);
+	}
+
+	@Bean
+	ControllerMetersBinding kubeControllerMetersBinding(ObjectProvider<KubeControllers> controllers,
+			ControllerMetrics controllerMetrics, InformerMetrics informerMetrics) {
+		return new ControllerMetersBinding(controllers, controllerMetrics, informerMetrics);
+	}
+
+	// Static, so that the post-processor is created without this configuration and before the ApiClient bean.
+	@Bean
+	static ApiClientMetricsPostProcessor kubeApiClientMetricsPostProcessor(ObjectProvider<ApiRequestMetrics> metrics) {
+		return new ApiClientMetricsPostProcessor(metrics);
+	}
+}
