@@ -37,6 +37,8 @@ public class KubeControllerProperties {
 
 	private final Embedded embedded = new Embedded();
 
+	private final Diagnostics diagnostics = new Diagnostics();
+
 	/**
 	 * Per-reconciler settings, by controller name; they override the @Reconciler annotation.
 	 */
@@ -76,6 +78,10 @@ public class KubeControllerProperties {
 
 	public Embedded getEmbedded() {
 		return embedded;
+	}
+
+	public Diagnostics getDiagnostics() {
+		return diagnostics;
 	}
 
 	public Map<String, ReconcilerSettings> getReconcilers() {
@@ -257,6 +263,62 @@ public class KubeControllerProperties {
 
 		public void setStreamingList(boolean streamingList) {
 			this.streamingList = streamingList;
+		}
+	}
+
+	/** Hot-loop and stuck-finalizer detection, and the errors kept for the actuator endpoint. */
+	public static class Diagnostics {
+
+		/**
+		 * Reconciles of one object within the hot-loop window above which it is suspected of a loop.
+		 */
+		private int hotLoopThreshold = 10;
+
+		/**
+		 * Window in which reconciles of one object are counted for hot-loop detection.
+		 */
+		private Duration hotLoopWindow = Duration.ofMinutes(1);
+
+		/**
+		 * How long an object may stay deleted with the controller's finalizer before it is reported stuck.
+		 */
+		private Duration stuckFinalizerAfter = Duration.ofMinutes(5);
+
+		/**
+		 * Failing objects whose last error is kept, per controller.
+		 */
+		private int recentErrors = 100;
+
+		public int getHotLoopThreshold() {
+			return hotLoopThreshold;
+		}
+
+		public void setHotLoopThreshold(int hotLoopThreshold) {
+			this.hotLoopThreshold = hotLoopThreshold;
+		}
+
+		public Duration getHotLoopWindow() {
+			return hotLoopWindow;
+		}
+
+		public void setHotLoopWindow(Duration hotLoopWindow) {
+			this.hotLoopWindow = hotLoopWindow;
+		}
+
+		public Duration getStuckFinalizerAfter() {
+			return stuckFinalizerAfter;
+		}
+
+		public void setStuckFinalizerAfter(Duration stuckFinalizerAfter) {
+			this.stuckFinalizerAfter = stuckFinalizerAfter;
+		}
+
+		public int getRecentErrors() {
+			return recentErrors;
+		}
+
+		public void setRecentErrors(int recentErrors) {
+			this.recentErrors = recentErrors;
 		}
 	}
 

@@ -1,11 +1,13 @@
 package io.github.kubecontroller.autoconfigure.endpoint;
 
 import io.github.kubecontroller.autoconfigure.KubeControllerAutoConfiguration;
+import io.github.kubecontroller.autoconfigure.KubeControllerProperties;
 import io.github.kubecontroller.autoconfigure.KubeControllers;
 import io.github.kubecontroller.runtime.diagnostics.HotLoopDetector;
 import io.github.kubecontroller.runtime.diagnostics.RecentErrors;
 import io.github.kubecontroller.runtime.diagnostics.RunningReconciles;
 import io.github.kubecontroller.runtime.diagnostics.StuckFinalizers;
+import java.time.Clock;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -21,8 +23,7 @@ import org.springframework.context.annotation.Configuration;
  *
  * <p>The diagnostics need no actuator: the hot-loop WARN is worth having in every application, and metrics read the
  * same beans. So they are registered whenever the controllers are, and only the endpoint waits for the actuator.
- * Replace a diagnostics bean to change its thresholds, for example
- * {@code new HotLoopDetector(20, Duration.ofMinutes(5), Clock.systemUTC())}.
+ * Thresholds come from {@code kube.controller.diagnostics.*}.
  */
 @AutoConfiguration(after = KubeControllerAutoConfiguration.class)
 @ConditionalOnBean(KubeControllers.class)
@@ -30,8 +31,8 @@ public final class KubeControllersEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RecentErrors kubeControllersRecentErrors() {
-		return new RecentErrors();
+	RecentErrors kubeControllersRecentErrors(KubeControllerProperties properties) {
+		return new RecentErrors(properties.getDiagnostics().getRecentErrors(), Clock.systemUTC());
 	}
 
 	@Bean
@@ -42,14 +43,15 @@ public final class KubeControllersEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	HotLoopDetector kubeControllersHotLoopDetector() {
-		return new HotLoopDetector();
+	HotLoopDetector kubeControllersHotLoopDetector(KubeControllerProperties properties) {
+		KubeControllerProperties.Diagnostics diagnostics = properties.getDiagnostics();
+		return new HotLoopDetector(diagnostics.getHotLoopThreshold(), diagnostics.getHotLoopWindow(), Clock.systemUTC());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	StuckFinalizers kubeControllersStuckFinalizers(RecentErrors errors) {
-		return new StuckFinalizers(errors);
+	StuckFinalizers kubeControllersStuckFinalizers(RecentErrors errors, KubeControllerProperties properties) {
+		return new StuckFinalizers(errors, properties.getDiagnostics().getStuckFinalizerAfter(), Clock.systemUTC());
 	}
 
 	// The class guard names its classes as strings and the availability condition sits on the method: every

@@ -16,13 +16,15 @@ final class ControllerMetersBinding implements SmartLifecycle {
 	private final ObjectProvider<KubeControllers> controllers;
 	private final ControllerMetrics controllerMetrics;
 	private final InformerMetrics informerMetrics;
+	private final DiagnosticsMetrics diagnosticsMetrics;
 	private volatile boolean running;
 
 	ControllerMetersBinding(ObjectProvider<KubeControllers> controllers, ControllerMetrics controllerMetrics,
-			InformerMetrics informerMetrics) {
+			InformerMetrics informerMetrics, DiagnosticsMetrics diagnosticsMetrics) {
 		this.controllers = controllers;
 		this.controllerMetrics = controllerMetrics;
 		this.informerMetrics = informerMetrics;
+		this.diagnosticsMetrics = diagnosticsMetrics;
 	}
 
 	@Override
@@ -30,6 +32,7 @@ final class ControllerMetersBinding implements SmartLifecycle {
 		controllers.ifAvailable((all) -> {
 			for (Controller<?> controller : all.controllers()) {
 				controllerMetrics.bind(controller);
+				diagnosticsMetrics.bind(controller);
 				for (Informer<?> informer : controller.informers()) {
 					informerMetrics.bind(informer);
 				}

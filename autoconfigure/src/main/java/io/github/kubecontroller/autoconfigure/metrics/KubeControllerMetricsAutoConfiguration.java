@@ -2,6 +2,8 @@ package io.github.kubecontroller.autoconfigure.metrics;
 
 import io.github.kubecontroller.autoconfigure.KubeControllerAutoConfiguration;
 import io.github.kubecontroller.autoconfigure.KubeControllers;
+import io.github.kubecontroller.runtime.diagnostics.HotLoopDetector;
+import io.github.kubecontroller.runtime.diagnostics.StuckFinalizers;
 import io.kubernetes.client.openapi.ApiClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
@@ -42,8 +44,10 @@ public final class KubeControllerMetricsAutoConfiguration {
 
 	@Bean
 	ControllerMetersBinding kubeControllerMetersBinding(ObjectProvider<KubeControllers> controllers,
-			ControllerMetrics controllerMetrics, InformerMetrics informerMetrics) {
-		return new ControllerMetersBinding(controllers, controllerMetrics, informerMetrics);
+			ControllerMetrics controllerMetrics, InformerMetrics informerMetrics, MeterRegistry registry,
+			ObjectProvider<HotLoopDetector> hotLoops, ObjectProvider<StuckFinalizers> stuckFinalizers) {
+		return new ControllerMetersBinding(controllers, controllerMetrics, informerMetrics,
+				new DiagnosticsMetrics(registry, hotLoops.getIfAvailable(), stuckFinalizers.getIfAvailable()));
 	}
 
 	// Static, so that the post-processor is created without this configuration and before the ApiClient bean.

@@ -58,6 +58,7 @@ public final class HotLoopDetector implements ControllerObserver {
 	private final Consumer<String> warnings;
 	private final Map<String, PerController> controllers = new ConcurrentHashMap<>();
 	private final AtomicLong occurrences = new AtomicLong();
+	private final Map<String, AtomicLong> occurrencesByController = new ConcurrentHashMap<>();
 
 	/** Suspects objects reconciled more than {@link #DEFAULT_THRESHOLD} times within {@link #DEFAULT_WINDOW}. */
 	public HotLoopDetector() {
@@ -88,6 +89,7 @@ public final class HotLoopDetector implements ControllerObserver {
 		String warning = perController(spec).reconciled(key, now);
 		if (warning != null) {
 			occurrences.incrementAndGet();
+			occurrencesByController.computeIfAbsent(spec.name(), name -> new AtomicLong()).incrementAndGet();
 			warnings.accept(warning);
 		}
 	}
@@ -105,6 +107,12 @@ public final class HotLoopDetector implements ControllerObserver {
 	/** How many hot-loop warnings were logged since start, of every controller. */
 	public long occurrences() {
 		return occurrences.get();
+	}
+
+	/** How many hot-loop warnings one controller logged since start. */
+	public long occurrences(String controller) {
+		AtomicLong count = occurrencesByController.get(controller);
+		return count == null ? 0 : count.get();
 	}
 
 	/** The objects of every controller suspected now, in a loop seen within the last window. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.github.kubecontroller.autoconfigure.KubeControllerAutoConfiguration;
+import io.github.kubecontroller.autoconfigure.endpoint.KubeControllersEndpointAutoConfiguration;
 import io.github.kubecontroller.autoconfigure.KubeControllers;
 import io.github.kubecontroller.autoconfigure.Reconciler;
 import io.github.kubecontroller.emulator.KubeApiEmulator;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CountDownLatch;
 import okhttp3.HttpUrl;
 import org.junit.jupiter.api.AfterAll;
@@ -155,6 +157,27 @@ class KubeControllerMetricsAutoConfigurationTest {
 				assertThat(scrape.value("rest_client_requests_total", "code", "200", "method", "GET",
 						"host", HttpUrl.get(emulator.baseUrl()).host() + ":" + HttpUrl.get(emulator.baseUrl()).port()))
 					.isGreaterThanOrEqualTo(3);
+			});
+	}
+
+	@Test
+	void hotLoopsAndStuckFinalizersAreCountedPerController() throws Exception {
+		String namespace = "metrics-diagnostics";
+		createNamespace(namespace);
+		core.createNamespacedConfigMap(namespace, configMap(namespace, "looping")).execute();
+		PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+		onEmulator().withConfiguration(AutoConfigurations.of(KubeControllersEndpointAutoConfiguration.class))
+			.withBean(PrometheusMeterRegistry.class, () -> prometheus)
+			.withBean(LoopingReconciler.class)
+			.withPropertyValues("kube.controller.reconcilers.looping.namespaces=" + namespace,
+					"kube.controller.diagnostics.hot-loop-threshold=3", "kube.controller.diagnostics.hot-loop-window=1m")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				Scrape initial = new Scrape(prometheus.scrape());
+				assertThat(initial.value("kube_controller_stuck_finalizers", "controller", "looping")).isZero();
+				// Every pass writes a new annotation: each write triggers the next pass.
+				await().atMost(DEADLINE).untilAsserted(() -> assertThat(new Scrape(prometheus.scrape())
+					.value("kube_controller_hot_loops_total", "controller", "looping")).isGreaterThanOrEqualTo(1));
 			});
 	}
 
@@ -307,6 +330,24 @@ class KubeControllerMetricsAutoConfigurationTest {
 				}
 			}
 			return null;
+		}
+	}
+
+	@Reconciler(name = "looping", finalizer = "test.kubecontroller.io/looping")
+	static class LoopingReconciler implements ResourceReconciler<V1ConfigMap> {
+
+		private final AtomicInteger passes = new AtomicInteger();
+
+		@Override
+		public Result reconcile(V1ConfigMap resource, ReconcileContext<V1ConfigMap> context) throws Exception {
+			if (passes.incrementAndGet() > 20) {
+				return Result.done(); // enough to be noticed; stop loading the emulator
+			}
+			context.apply(new V1ConfigMap().apiVersion("v1").kind("ConfigMap")
+				.metadata(new V1ObjectMeta().namespace(resource.getMetadata().getNamespace())
+					.name(resource.getMetadata().getName())
+					.putAnnotationsItem("test.kubecontroller.io/pass", Integer.toString(passes.get()))));
+			return Result.done();
 		}
 	}
 }
