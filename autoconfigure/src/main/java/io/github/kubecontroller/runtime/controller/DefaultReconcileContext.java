@@ -99,22 +99,37 @@ final class DefaultReconcileContext<T extends KubernetesObject> implements Recon
 	@SuppressWarnings("unchecked")
 	public <U extends KubernetesObject> U apply(U desired) throws ApiException {
 		ResourceType type = services.resolve(desired);
-		U stored = services.apply.apply(type, desired, (Class<U>) desired.getClass());
-		if (services.watches.isPrimaryObject(key, stored, type)) {
-			services.watches.wrote(key, (T) stored);
+		boolean primary = services.watches.isPrimaryObject(key, desired, type);
+		if (primary) {
+			services.watches.writing(key);
 		}
-		return stored;
+		try {
+			U stored = services.apply.apply(type, desired, (Class<U>) desired.getClass());
+			if (primary) {
+				services.watches.wrote(key, (T) stored);
+			}
+			return stored;
+		} finally {
+			if (primary) {
+				services.watches.written(key);
+			}
+		}
 	}
 
 	@Override
 	public T updateStatus(Object status) throws ApiException {
-		T stored = services.status.writeStatus(services.watches.primaryType(), object, status,
-				services.watches.primaryJavaType());
-		if (stored != object) {
-			services.watches.wrote(key, stored);
-			object = stored;
+		services.watches.writing(key);
+		try {
+			T stored = services.status.writeStatus(services.watches.primaryType(), object, status,
+					services.watches.primaryJavaType());
+			if (stored != object) {
+				services.watches.wrote(key, stored);
+				object = stored;
+			}
+			return stored;
+		} finally {
+			services.watches.written(key);
 		}
-		return stored;
 	}
 
 	@Override

@@ -21,6 +21,19 @@ import org.jspecify.annotations.Nullable;
 final class OwnWrites<T extends KubernetesObject> {
 
 	private final Map<ObjectKey, T> written = new ConcurrentHashMap<>();
+	// Writes sent and not yet answered. Their watch event may come before the answer does; one reconcile at a time
+	// per object means a change seen meanwhile is, all but surely, that write.
+	private final Map<ObjectKey, Integer> sending = new ConcurrentHashMap<>();
+
+	/** A write of the object is about to be sent. */
+	void sending(ObjectKey key) {
+		sending.merge(key, 1, Integer::sum);
+	}
+
+	/** The write announced by {@link #sending} was answered or failed. */
+	void sent(ObjectKey key) {
+		sending.computeIfPresent(key, (k, count) -> count > 1 ? count - 1 : null);
+	}
 
 	/** Remembers {@code stored}, the object as the API server answered a write of this controller. */
 	void wrote(ObjectKey key, T stored) {
@@ -35,8 +48,14 @@ final class OwnWrites<T extends KubernetesObject> {
 		written.computeIfPresent(key, (k, own) -> isNewer(own, cached) ? own : null);
 	}
 
-	/** Whether {@code cached} is exactly the state this controller's last write of the object produced. */
+	/**
+	 * Whether {@code cached} is the state this controller's last write of the object produced, or arrived while such
+	 * a write was being sent.
+	 */
 	boolean isOwn(ObjectKey key, T cached) {
+		if (sending.containsKey(key)) {
+			return true;
+		}
 		T own = written.get(key);
 		return own != null && own.getMetadata() != null && cached.getMetadata() != null
 				&& own.getMetadata().getResourceVersion() != null

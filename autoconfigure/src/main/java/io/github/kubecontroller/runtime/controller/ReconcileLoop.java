@@ -215,18 +215,29 @@ final class ReconcileLoop<T extends KubernetesObject> {
 				}
 				Result result = reconciler.cleanup(current, services.contextFor(key, current, reason, failedAttempts));
 				if (result != null && !result.requeue()) {
-					T stored = finalizers.remove(watches.primaryType(), current, finalizer, watches.primaryJavaType());
-					if (stored != null) {
-						// Events of children deleted with the object may queue it again before the cache has
-						// seen the finalizer go: that pass must not clean up a second time.
-						watches.wrote(key, stored);
+					watches.writing(key);
+					try {
+						T stored = finalizers.remove(watches.primaryType(), current, finalizer,
+								watches.primaryJavaType());
+						if (stored != null) {
+							// Events of children deleted with the object may queue it again before the cache has
+							// seen the finalizer go: that pass must not clean up a second time.
+							watches.wrote(key, stored);
+						}
+					} finally {
+						watches.written(key);
 					}
 				}
 				return result;
 			}
 			if (!Finalizers.has(current, finalizer)) {
-				current = finalizers.add(watches.primaryType(), current, finalizer, watches.primaryJavaType());
-				watches.wrote(key, current);
+				watches.writing(key);
+				try {
+					current = finalizers.add(watches.primaryType(), current, finalizer, watches.primaryJavaType());
+					watches.wrote(key, current);
+				} finally {
+					watches.written(key);
+				}
 			}
 		}
 		return reconciler.reconcile(current, services.contextFor(key, current, reason, failedAttempts));

@@ -213,6 +213,16 @@ final class Watches<T extends KubernetesObject> {
 	}
 
 	/** Remembers a primary object as a write of this controller returned it; see {@link OwnWrites}. */
+	/** This controller is about to write the primary object {@code key}; see {@link #written(ObjectKey)}. */
+	void writing(ObjectKey key) {
+		ownWrites.sending(key);
+	}
+
+	/** The write announced by {@link #writing} is over (answered or failed). */
+	void written(ObjectKey key) {
+		ownWrites.sent(key);
+	}
+
 	void wrote(ObjectKey key, T stored) {
 		ownWrites.wrote(key, stored);
 	}
