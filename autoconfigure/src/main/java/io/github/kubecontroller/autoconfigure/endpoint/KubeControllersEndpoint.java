@@ -141,7 +141,8 @@ public class KubeControllersEndpoint {
 
 	private static InformerDescriptor describe(Informer<?> informer) {
 		WatchHealth health = informer.health();
-		return new InformerDescriptor(informer.spec().toString(), informer.size(), health.state().name(),
+		return new InformerDescriptor(informer.spec().toString(), informer.size(), informer.approximateBytes(),
+				health.state().name(),
 				text(health.since()), health.synced(), text(health.lastEvent()), text(health.lastRelist()),
 				health.lastError(), text(health.lastErrorAt()), health.consecutiveFailures(), health.relists(),
 				health.watchRestarts());
@@ -214,7 +215,7 @@ public class KubeControllersEndpoint {
 	}
 
 	/** One watch and its cache. */
-	public record InformerDescriptor(String watch, int cachedObjects, String state, @Nullable String since,
+	public record InformerDescriptor(String watch, int cachedObjects, long approximateBytes, String state, @Nullable String since,
 			boolean synced, @Nullable String lastEvent, @Nullable String lastRelist, @Nullable String lastError,
 			@Nullable String lastErrorAt, int consecutiveFailures, long relists, long restarts) {
 	}
