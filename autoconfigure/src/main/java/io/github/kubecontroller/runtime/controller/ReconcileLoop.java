@@ -60,7 +60,7 @@ final class ReconcileLoop<T extends KubernetesObject> {
 		this.watches = watches;
 		this.queue = queue;
 		this.pendingReasons = pendingReasons;
-		this.finalizers = new Finalizers(dependencies.client());
+		this.finalizers = new Finalizers(dependencies.client(), spec.name());
 		this.services = new ContextServices<>(spec, dependencies, watches);
 		// With a timeout, each reconcile runs on a thread of its own so that the worker can stop waiting for it: the
 		// worker is never stuck, and the key is released when the reconcile really ends (see Attempt).

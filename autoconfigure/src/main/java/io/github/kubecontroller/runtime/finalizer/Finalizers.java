@@ -9,6 +9,7 @@ import io.github.kubecontroller.runtime.resource.ResourceType;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.Pair;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -46,10 +47,17 @@ public final class Finalizers {
 	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
 
 	private final JsonRequests requests;
+	private final List<Pair> query;
 
 	/** Finalizer patches through {@code client}. */
 	public Finalizers(ApiClient client) {
+		this(client, null);
+	}
+
+	/** Finalizer patches recorded in managedFields under {@code fieldManager} (a controller's name). */
+	public Finalizers(ApiClient client, @Nullable String fieldManager) {
 		this.requests = new JsonRequests(Objects.requireNonNull(client, "client"));
+		this.query = fieldManager == null ? List.of() : List.of(new Pair("fieldManager", fieldManager));
 	}
 
 	/**
@@ -168,7 +176,7 @@ public final class Finalizers {
 
 	/** Whether {@code object} lists {@code finalizer}. */
 	private JsonObject jsonPatch(String path, JsonArray operations) throws ApiException {
-		return this.requests.send("PATCH", path, List.of(), JSON_PATCH,
+		return this.requests.send("PATCH", path, query, JSON_PATCH,
 				operations.toString().getBytes(StandardCharsets.UTF_8));
 	}
 
