@@ -39,6 +39,11 @@ final class CompositeObserver implements ControllerObserver {
 	}
 
 	@Override
+	public void primaryDeleted(ControllerSpec<?> spec, ObjectKey key) {
+		each(observer -> observer.primaryDeleted(spec, key));
+	}
+
+	@Override
 	public void keyTaken(ControllerSpec<?> spec, ObjectKey key, Duration waited) {
 		each(observer -> observer.keyTaken(spec, key, waited));
 	}

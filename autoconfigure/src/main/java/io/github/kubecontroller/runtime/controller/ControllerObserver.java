@@ -37,6 +37,10 @@ public interface ControllerObserver {
 			boolean ownWrite) {
 	}
 
+	/** A primary object is gone from the cache: it was deleted. */
+	default void primaryDeleted(ControllerSpec<?> spec, ObjectKey key) {
+	}
+
 	/** A worker took {@code key} from the work queue after it waited there for {@code waited}. */
 	default void keyTaken(ControllerSpec<?> spec, ObjectKey key, Duration waited) {
 	}

@@ -125,6 +125,7 @@ final class Watches<T extends KubernetesObject> {
 				@Override
 				public void onDelete(T obj, boolean deletedFinalStateUnknown) {
 					ownWrites.forget(keyOf(obj));
+					observer.primaryDeleted(spec, keyOf(obj));
 					// Never filtered: a deletion a filter hides is a finalizer that never runs.
 					enqueuer.enqueue(keyOf(obj), ReconcileReason.OBJECT_CHANGED);
 				}

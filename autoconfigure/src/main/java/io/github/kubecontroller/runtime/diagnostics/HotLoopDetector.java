@@ -104,6 +104,15 @@ public final class HotLoopDetector implements ControllerObserver {
 		perController(spec).changed(key, oldObject, newObject, ownWrite, clock.instant());
 	}
 
+	/** A deleted object is no longer a suspect. */
+	@Override
+	public void primaryDeleted(ControllerSpec<?> spec, ObjectKey key) {
+		PerController perController = controllers.get(spec.name());
+		if (perController != null) {
+			perController.forget(key);
+		}
+	}
+
 	/** How many hot-loop warnings were logged since start, of every controller. */
 	public long occurrences() {
 		return occurrences.get();
@@ -178,6 +187,10 @@ public final class HotLoopDetector implements ControllerObserver {
 		PerController(String name, String kind) {
 			this.name = name;
 			this.kind = kind;
+		}
+
+		synchronized void forget(ObjectKey key) {
+			objects.remove(key);
 		}
 
 		/** Counts a reconcile; returns the warning to log when the object just became (again) worth one. */

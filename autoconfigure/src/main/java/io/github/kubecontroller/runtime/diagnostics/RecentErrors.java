@@ -92,6 +92,15 @@ public final class RecentErrors implements ControllerObserver {
 	}
 
 	/** One controller's failing objects, least recently failed first. */
+	/** A deleted object's errors are of no more use. */
+	@Override
+	public void primaryDeleted(ControllerSpec<?> spec, ObjectKey key) {
+		PerController perController = controllers.get(spec.name());
+		if (perController != null) {
+			perController.succeeded(key);
+		}
+	}
+
 	private static final class PerController {
 
 		private final Map<ObjectKey, RecentError> byKey;

@@ -66,6 +66,15 @@ class RecentErrorsTest {
 	}
 
 	@Test
+	void aDeletedObjectsErrorIsForgotten() {
+		RecentErrors errors = new RecentErrors(10, clock);
+		ObjectKey key = ObjectKey.of("ns", "gone");
+		fail(errors, key, new IllegalStateException("boom"), Duration.ofSeconds(1));
+		errors.primaryDeleted(spec, key);
+		assertThat(errors.error("demo", key)).isEmpty();
+	}
+
+	@Test
 	void aTerminalErrorHasNoNextRetry() {
 		RecentErrors errors = new RecentErrors(10, clock);
 		ObjectKey key = ObjectKey.of("ns", "a");
