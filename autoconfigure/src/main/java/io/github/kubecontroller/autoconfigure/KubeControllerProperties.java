@@ -289,6 +289,11 @@ public class KubeControllerProperties {
 		 */
 		private int recentErrors = 100;
 
+		/**
+		 * How long a watch may keep failing before the readiness indicator turns DOWN.
+		 */
+		private Duration unhealthyWatchAfter = Duration.ofMinutes(2);
+
 		public int getHotLoopThreshold() {
 			return hotLoopThreshold;
 		}
@@ -315,6 +320,14 @@ public class KubeControllerProperties {
 
 		public int getRecentErrors() {
 			return recentErrors;
+		}
+
+		public Duration getUnhealthyWatchAfter() {
+			return unhealthyWatchAfter;
+		}
+
+		public void setUnhealthyWatchAfter(Duration unhealthyWatchAfter) {
+			this.unhealthyWatchAfter = unhealthyWatchAfter;
 		}
 
 		public void setRecentErrors(int recentErrors) {

@@ -133,6 +133,30 @@ class KubeControllerAutoConfigurationTest {
 	}
 
 	@Test
+	void readinessTurnsDownWhenAWatchKeepsFailingAndUpWhenItRecovers() throws Exception {
+		createNamespace("spring-flaky");
+		onEmulator().withConfiguration(AutoConfigurations.of(KubeControllersHealthAutoConfiguration.class))
+				.withUserConfiguration(ConfigMapReconcilerConfiguration.class)
+				.withPropertyValues("kube.controller.reconcilers.config-map.namespaces=spring-flaky",
+						"kube.controller.diagnostics.unhealthy-watch-after=500ms")
+				.run(context -> {
+					KubeControllersHealthIndicator readiness = context.getBean(KubeControllersHealthIndicator.class);
+					assertThat(readiness.health(true).getStatus()).isEqualTo(Status.UP);
+					emulator.faults().add(Fault.matching(RequestMatch.any().resource("", "configmaps")
+							.namespace("spring-flaky")).status(403).build());
+					try {
+						emulator.closeAllWatches();
+						await().atMost(Duration.ofSeconds(10))
+								.until(() -> readiness.health(true).getStatus().equals(Status.DOWN));
+					} finally {
+						emulator.faults().clear();
+					}
+					await().atMost(Duration.ofSeconds(45))
+							.until(() -> readiness.health(true).getStatus().equals(Status.UP));
+				});
+	}
+
+	@Test
 	void workersHealthIsDownWhileEveryWorkerIsStuckAndUpAgainAfter() throws Exception {
 		createNamespace("spring-stuck");
 		new CoreV1Api(emulator.apiClient()).createNamespacedConfigMap("spring-stuck", configMap("spring-stuck", "tar"))

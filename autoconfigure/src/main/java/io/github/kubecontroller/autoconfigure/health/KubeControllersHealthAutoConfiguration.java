@@ -1,6 +1,7 @@
 package io.github.kubecontroller.autoconfigure.health;
 
 import io.github.kubecontroller.autoconfigure.KubeControllerAutoConfiguration;
+import io.github.kubecontroller.autoconfigure.KubeControllerProperties;
 import io.github.kubecontroller.autoconfigure.KubeControllers;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -23,8 +24,9 @@ public final class KubeControllersHealthAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "kubeControllersHealthIndicator")
-	KubeControllersHealthIndicator kubeControllersHealthIndicator(KubeControllers controllers) {
-		return new KubeControllersHealthIndicator(controllers);
+	KubeControllersHealthIndicator kubeControllersHealthIndicator(KubeControllers controllers,
+			KubeControllerProperties properties) {
+		return new KubeControllersHealthIndicator(controllers, properties.getDiagnostics().getUnhealthyWatchAfter());
 	}
 
 	@Bean

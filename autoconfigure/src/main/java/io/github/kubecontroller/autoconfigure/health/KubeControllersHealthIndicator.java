@@ -4,27 +4,34 @@ import io.github.kubecontroller.autoconfigure.KubeControllers;
 import io.github.kubecontroller.runtime.controller.Controller;
 import io.github.kubecontroller.runtime.informer.Informer;
 import io.github.kubecontroller.runtime.informer.WatchHealth;
+import io.github.kubecontroller.runtime.informer.WatchState;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * UP once every controller runs with synced caches; DOWN while caches sync or when a controller failed. Meant for
- * the readiness group: it depends on the API server, so keep it out of liveness.
+ * UP once every controller runs with synced caches; DOWN while caches sync, when a controller failed, or when a watch
+ * has been failing for longer than a tolerance (a stale cache). Meant for the readiness group: it depends on the API
+ * server, so keep it out of liveness.
  */
 public class KubeControllersHealthIndicator extends AbstractHealthIndicator {
 
 	private final KubeControllers controllers;
+	private final Duration unhealthyWatchAfter;
 
-	public KubeControllersHealthIndicator(KubeControllers controllers) {
+	public KubeControllersHealthIndicator(KubeControllers controllers, Duration unhealthyWatchAfter) {
 		super("Kubernetes controllers health check failed");
 		this.controllers = controllers;
+		this.unhealthyWatchAfter = unhealthyWatchAfter;
 	}
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
 		boolean up = controllers.isRunning();
+		Instant now = Instant.now();
 		for (Controller<?> controller : controllers.controllers()) {
 			Map<String, Object> details = new LinkedHashMap<>();
 			details.put("state", controller.state().name());
@@ -39,6 +46,9 @@ public class KubeControllersHealthIndicator extends AbstractHealthIndicator {
 					watch.put("lastError", health.lastError());
 				}
 				watches.put(informer.spec().toString(), watch);
+				// Failing since longer than the tolerance: the cache may be stale.
+				up &= !(health.state() == WatchState.BACKING_OFF && health.since() != null
+						&& health.since().plus(unhealthyWatchAfter).isBefore(now));
 			}
 			details.put("watches", watches);
 			builder.withDetail(controller.spec().name(), details);
