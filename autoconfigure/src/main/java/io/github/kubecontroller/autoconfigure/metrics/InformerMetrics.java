@@ -54,9 +54,15 @@ final class InformerMetrics {
 				.tags(tags.and("state", state.name().toLowerCase(Locale.ROOT)))
 				.register(registry);
 		}
-		FunctionCounter.builder("kube.controller.relists", informer, (i) -> i.health().relists())
-			.description("Full lists of the informer since it started, the first one included")
-			.tags(tags)
+		// An informer lists once at start and again only when its resourceVersion expired (410 Gone): a watch that
+		// ends otherwise resumes without a list. So the reasons follow from the count.
+		FunctionCounter.builder("kube.controller.relists", informer, (i) -> Math.min(1, i.health().relists()))
+			.description("Full lists of the informer since it started, by reason: initial, or expired (410 Gone)")
+			.tags(tags.and("reason", "initial"))
+			.register(registry);
+		FunctionCounter.builder("kube.controller.relists", informer, (i) -> Math.max(0, i.health().relists() - 1))
+			.description("Full lists of the informer since it started, by reason: initial, or expired (410 Gone)")
+			.tags(tags.and("reason", "expired"))
 			.register(registry);
 		FunctionCounter.builder("kube.controller.watch.restarts", informer, (i) -> i.health().watchRestarts())
 			.description("Watch requests the informer opened since it started")
