@@ -2,16 +2,17 @@ package io.github.kubecontroller.autoconfigure.metrics;
 
 import io.github.kubecontroller.autoconfigure.KubeControllers;
 import io.github.kubecontroller.runtime.controller.Controller;
+import io.github.kubecontroller.runtime.controller.ControllerObserver;
 import io.github.kubecontroller.runtime.informer.Informer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Creates the meters of every controller and informer once the controllers have started: an informer exists only
- * after its controller opened its watches. Meters fed by the observer hooks may already exist by then; creating
- * them again returns the same meters.
+ * Creates the meters of every controller and its informers as soon as the controller opened its watches (an informer
+ * exists only from then on), so that they are there, at 0, while the caches sync. Creating a meter again returns the
+ * same meter.
  */
-final class ControllerMetersBinding implements SmartLifecycle {
+final class ControllerMetersBinding implements SmartLifecycle, ControllerObserver {
 
 	private final ObjectProvider<KubeControllers> controllers;
 	private final ControllerMetrics controllerMetrics;
@@ -27,18 +28,25 @@ final class ControllerMetersBinding implements SmartLifecycle {
 		this.diagnosticsMetrics = diagnosticsMetrics;
 	}
 
+	/** Meters exist as soon as a controller opened its watches, so a slow cache sync is visible too. */
+	@Override
+	public void controllerStarted(Controller<?> controller) {
+		bind(controller);
+	}
+
 	@Override
 	public void start() {
-		controllers.ifAvailable((all) -> {
-			for (Controller<?> controller : all.controllers()) {
-				controllerMetrics.bind(controller);
-				diagnosticsMetrics.bind(controller);
-				for (Informer<?> informer : controller.informers()) {
-					informerMetrics.bind(informer);
-				}
-			}
-		});
+		// Binding again returns the meters made at controllerStarted; this covers controllers started otherwise.
+		controllers.ifAvailable((all) -> all.controllers().forEach(this::bind));
 		running = true;
+	}
+
+	private void bind(Controller<?> controller) {
+		controllerMetrics.bind(controller);
+		diagnosticsMetrics.bind(controller);
+		for (Informer<?> informer : controller.informers()) {
+			informerMetrics.bind(informer);
+		}
 	}
 
 	@Override

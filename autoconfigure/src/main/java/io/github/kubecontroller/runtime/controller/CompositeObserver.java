@@ -22,6 +22,11 @@ final class CompositeObserver implements ControllerObserver {
 	}
 
 	@Override
+	public void controllerStarted(Controller<?> controller) {
+		each(observer -> observer.controllerStarted(controller));
+	}
+
+	@Override
 	public void reconcileStarted(ControllerSpec<?> spec, ObjectKey key, ReconcileReason reason) {
 		each(observer -> observer.reconcileStarted(spec, key, reason));
 	}

@@ -91,6 +91,7 @@ public final class Controller<T extends KubernetesObject> {
 				watches = opened;
 				loop = new ReconcileLoop<>(spec, reconciler, dependencies, opened, queue, pendingReasons);
 				state = State.WAITING_FOR_CACHES;
+				dependencies.observer().controllerStarted(this);
 			} catch (ResourceNotFoundException e) {
 				state = State.FAILED;
 				// Discovery names the kind; an application with several controllers also needs to know whose.

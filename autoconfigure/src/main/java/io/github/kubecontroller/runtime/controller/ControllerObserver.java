@@ -15,6 +15,13 @@ public interface ControllerObserver {
 	ControllerObserver NONE = new ControllerObserver() {
 	};
 
+	/**
+	 * A controller opened its watches and waits for its caches: its informers exist from now on, before any
+	 * reconcile.
+	 */
+	default void controllerStarted(Controller<?> controller) {
+	}
+
 	/** A reconcile of {@code key} begins, on the worker thread that will also report its end. */
 	default void reconcileStarted(ControllerSpec<?> spec, ObjectKey key, ReconcileReason reason) {
 	}

@@ -169,6 +169,23 @@ class KubeControllerMetricsAutoConfigurationTest {
 	}
 
 	@Test
+	void metersExistWhileTheCachesAreStillSyncing() throws Exception {
+		String namespace = "metrics-unsynced";
+		createNamespace(namespace);
+		emulator.faults().add(Fault.matching(RequestMatch.any().resource("", "configmaps").namespace(namespace))
+			.status(403).build());
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		onEmulator().withBean(SimpleMeterRegistry.class, () -> registry)
+			.withBean(ReadingReconciler.class, () -> new ReadingReconciler(false))
+			.withPropertyValues("kube.controller.reconcilers.reading.namespaces=" + namespace,
+					"kube.controller.reconcilers.reading.sync-timeout=2s")
+			.run((context) -> assertThat(context).hasFailed());
+		// The start-up failed waiting for the cache, yet the meters were there during the wait.
+		assertThat(registry.find("kube.controller.cache.synced").tag("namespace_scope", namespace).gauges()).isNotEmpty();
+		assertThat(registry.find("controller.runtime.reconcile").tag("controller", "reading").counters()).isNotEmpty();
+	}
+
+	@Test
 	void hotLoopsAndStuckFinalizersAreCountedPerController() throws Exception {
 		String namespace = "metrics-diagnostics";
 		createNamespace(namespace);
