@@ -97,9 +97,16 @@ final class EmulatedCluster implements BeforeEachCallback, AfterEachCallback {
 		return require(client);
 	}
 
+	private ControllerObserver observer = ControllerObserver.NONE;
+
+	/** Controllers made from now on report to {@code observer}. */
+	void observe(ControllerObserver observer) {
+		this.observer = observer;
+	}
+
 	ControllerDependencies dependencies() {
 		return new ControllerDependencies(client(), require(informers), require(discovery), WorkerThreads.platform(),
-				"test-instance");
+				"test-instance", observer);
 	}
 
 	/** A controller that is created but not started; it is stopped after the test. */
