@@ -116,7 +116,7 @@ final class ApiHandler implements HttpHandler {
 			if (!this.controls.access().authorize(user, request)) {
 				throw forbidden(user, request);
 			}
-			route(exchange, decision.malformedWatchEvent());
+			route(exchange, new Call(user, request, decision.malformedWatchEvent()));
 		}
 		catch (StatusException ex) {
 			Responses.status(exchange, ex);
@@ -145,6 +145,24 @@ final class ApiHandler implements HttpHandler {
 				"the emulator injected this fault (" + fault.status() + ")", retryAfter));
 	}
 
+	/** Who makes a request and what it is, as routing needs it. */
+	private record Call(String user, RequestAttributes request, boolean malformedWatchEvent) {
+	}
+
+	/**
+	 * A server-side apply that creates the object is authorized as {@code create} too, as kube-apiserver does: patch
+	 * permission alone does not allow creating objects.
+	 */
+	private void authorizeCreate(Call call) {
+		RequestAttributes request = call.request();
+		RequestAttributes create = new RequestAttributes(request.resourceRequest(), "create", request.path(),
+				request.apiGroup(), request.apiVersion(), request.resource(), request.subresource(),
+				request.namespace(), request.name(), request.query());
+		if (!this.controls.access().authorize(call.user(), create)) {
+			throw forbidden(call.user(), create);
+		}
+	}
+
 	/** 403 with kube-apiserver's message (rule I13). */
 	private static StatusException forbidden(String user, RequestAttributes request) {
 		String reason = AccessControl.forbiddenReason(user, request);
@@ -159,9 +177,9 @@ final class ApiHandler implements HttpHandler {
 	}
 
 	/**
-	 * @param malformedWatchEvent whether a watch starts with a line that is not JSON (an injected fault)
+	 * @param call who asks, what, and whether a watch starts with a line that is not JSON (an injected fault)
 	 */
-	private void route(HttpExchange exchange, boolean malformedWatchEvent) throws IOException {
+	private void route(HttpExchange exchange, Call call) throws IOException {
 		List<String> path = segments(exchange.getRequestURI().getRawPath());
 		String first = path.isEmpty() ? "" : path.get(0);
 		switch (first) {
@@ -189,7 +207,7 @@ final class ApiHandler implements HttpHandler {
 					return;
 				}
 				if (path.get(1).equals("v1")) {
-					resource(exchange, "", "v1", path.subList(2, path.size()), malformedWatchEvent);
+					resource(exchange, "", "v1", path.subList(2, path.size()), call);
 					return;
 				}
 			}
@@ -210,7 +228,7 @@ final class ApiHandler implements HttpHandler {
 					return;
 				}
 				else {
-					resource(exchange, path.get(1), path.get(2), path.subList(3, path.size()), malformedWatchEvent);
+					resource(exchange, path.get(1), path.get(2), path.subList(3, path.size()), call);
 					return;
 				}
 			}
@@ -297,8 +315,9 @@ final class ApiHandler implements HttpHandler {
 
 	// ---------------------------------------------------------------- resources
 
-	private void resource(HttpExchange exchange, String group, String version, List<String> rest,
-			boolean malformedWatchEvent) throws IOException {
+	private void resource(HttpExchange exchange, String group, String version, List<String> rest, Call call)
+			throws IOException {
+		boolean malformedWatchEvent = call.malformedWatchEvent();
 		Optional<Target> target = target(group, version, rest);
 		if (target.isEmpty()) {
 			Responses.notFound(exchange);
@@ -370,7 +389,8 @@ final class ApiHandler implements HttpHandler {
 				written(exchange, t.type(),
 						this.operations.patch(t.type(), t.namespace(), t.name(), t.subresource(),
 								exchange.getRequestHeaders().getFirst("Content-Type"), body,
-								WriteOptions.parse(query, "PatchOptions", exchange.getRequestHeaders().getFirst("User-Agent"))));
+								WriteOptions.parse(query, "PatchOptions", exchange.getRequestHeaders().getFirst("User-Agent")),
+								() -> authorizeCreate(call)));
 			}
 			case "DELETE" -> {
 				if (t.subresource() != null) {

@@ -497,6 +497,15 @@ public final class ResourceOperations {
 	/** PATCH with any of the four patch types (rules J1–J4, C8). */
 	public Written patch(ResourceType type, String namespace, String name, String subresource, String contentType,
 			byte[] body, WriteOptions options) {
+		return patch(type, namespace, name, subresource, contentType, body, options, () -> {
+		});
+	}
+
+	/**
+	 * PATCH, running {@code authorizeCreate} before a server-side apply creates the object (it throws to refuse).
+	 */
+	public Written patch(ResourceType type, String namespace, String name, String subresource, String contentType,
+			byte[] body, WriteOptions options, Runnable authorizeCreate) {
 		String mediaType = mediaType(contentType);
 		List<String> accepted = type.isCustom() ? CUSTOM_PATCH_TYPES : BUILT_IN_PATCH_TYPES;
 		if (!accepted.contains(mediaType)) {
@@ -529,6 +538,7 @@ public final class ResourceOperations {
 				if (!apply || subresource != null) {
 					throw StatusException.notFound(type, name);
 				}
+				authorizeCreate.run();
 				ObjectNode created = ServerSideApply.apply(type, null, null, (ObjectNode) patch, options.manager(),
 						Boolean.TRUE.equals(options.force()), now());
 				checkIdentity(type, namespace, name, created);

@@ -152,6 +152,34 @@ class RequestControlsTest extends ConformanceSupport {
 	}
 
 	@Test
+	@DisplayName("I13: a server-side apply that creates an object needs create permission as well as patch")
+	void applyThatCreatesIsAuthorizedAsCreate() {
+		this.emulator.accessControl()
+			.enable()
+			.token("patcher-token", "patcher")
+			.allow("patcher", AccessRule.verbs("get", "patch").resources("", "configmaps").inNamespaces("default"));
+		String patcher = "Bearer patcher-token";
+		String apply = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"made\"},"
+				+ "\"data\":{\"k\":\"v\"}}";
+		Resp refused = patch(CM + "/made?fieldManager=m", "application/apply-patch+yaml", apply, "Authorization", patcher);
+		assertThat(refused.code()).isEqualTo(403);
+		assertThat(refused.json().path("message").asText()).isEqualTo("configmaps \"made\" is forbidden: User "
+				+ "\"patcher\" cannot create resource \"configmaps\" in API group \"\" in the namespace \"default\"");
+		this.emulator.accessControl().disable();
+		assertThat(get(CM + "/made").code()).as("nothing was stored").isEqualTo(404);
+		this.emulator.accessControl().enable();
+
+		// Once the object exists, patch permission is enough to apply to it.
+		this.emulator.accessControl().allow("patcher", AccessRule.verbs("create").resources("", "configmaps"));
+		assertThat(patch(CM + "/made?fieldManager=m", "application/apply-patch+yaml", apply, "Authorization", patcher)
+			.code()).isEqualTo(201);
+		this.emulator.accessControl().revokeRules("patcher").allow("patcher",
+				AccessRule.verbs("patch").resources("", "configmaps").inNamespaces("default"));
+		assertThat(patch(CM + "/made?fieldManager=m", "application/apply-patch+yaml", apply.replace("\"v\"", "\"w\""),
+				"Authorization", patcher).code()).isEqualTo(200);
+	}
+
+	@Test
 	@DisplayName("I12: an expired token gets 401")
 	void expiredToken() {
 		this.emulator.accessControl().enable().token("short", "bob", Instant.now(Clock.systemUTC()).minusSeconds(1));
