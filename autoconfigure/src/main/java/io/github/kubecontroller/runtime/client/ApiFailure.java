@@ -81,6 +81,19 @@ public record ApiFailure(int code, String reason, String message, @Nullable Dura
 	}
 
 	/**
+	 * A failure in a few words for logs and diagnostics: an API server's answer as {@code API error <code>
+	 * <reason>: <message>} (client-java's own message spans lines with every header and the body), anything else as
+	 * its {@code toString()}.
+	 */
+	public static String summary(Throwable failure) {
+		if (failure instanceof ApiException api && api.getCode() != 0) {
+			ApiFailure answer = of(failure);
+			return "API error " + answer.code() + " " + answer.reason() + ": " + answer.message();
+		}
+		return failure.toString();
+	}
+
+	/**
 	 * How long the server asked to wait before retrying: the {@code Retry-After} header in seconds, or else the
 	 * Status body's {@code details.retryAfterSeconds}.
 	 */

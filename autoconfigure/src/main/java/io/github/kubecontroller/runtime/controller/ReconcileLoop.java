@@ -383,11 +383,7 @@ final class ReconcileLoop<T extends KubernetesObject> {
 
 	// client-java's ApiException message spans lines with every header and the whole body: one line instead.
 	private static String describe(Throwable failure) {
-		if (isApiAnswer(failure)) {
-			ApiFailure answer = ApiFailure.of(failure);
-			return "API error " + answer.code() + " " + answer.reason() + ": " + answer.message();
-		}
-		return failure.toString();
+		return ApiFailure.summary(failure);
 	}
 
 	private static Duration jittered(Duration period) {

@@ -1,7 +1,6 @@
 package io.github.kubecontroller.runtime.diagnostics;
 
 import io.github.kubecontroller.runtime.client.ApiFailure;
-import io.kubernetes.client.openapi.ApiException;
 
 /** Turns a reconcile failure into one short line. */
 final class FailureMessages {
@@ -13,17 +12,11 @@ final class FailureMessages {
 	}
 
 	/**
-	 * One line for {@code failure}: an API server's answer as code, reason and message (client-java's own message
-	 * spans lines with every header and the body), anything else as its class and first message line.
+	 * One line for {@code failure}: {@link ApiFailure#summary(Throwable)}, cut at its first line break and at
+	 * {@link #MAX_LENGTH}.
 	 */
 	static String oneLine(Throwable failure) {
-		String text;
-		if (failure instanceof ApiException api && api.getCode() != 0) {
-			ApiFailure answer = ApiFailure.of(failure);
-			text = "API error " + answer.code() + " " + answer.reason() + ": " + answer.message();
-		} else {
-			text = failure.toString();
-		}
+		String text = ApiFailure.summary(failure);
 		int lineEnd = text.indexOf('\n');
 		if (lineEnd >= 0) {
 			text = text.substring(0, lineEnd);

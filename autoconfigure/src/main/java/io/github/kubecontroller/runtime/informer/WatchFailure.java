@@ -17,9 +17,10 @@ import javax.net.ssl.SSLException;
 import okhttp3.HttpUrl;
 
 /**
- * A failed list or watch attempt, with a sentence a person can act on, such as {@code list configmaps in
- * namespace shop: 403 Forbidden: configmaps is forbidden: User "x" cannot list ...}. Every such sentence is built
- * here, so that the wording stays consistent and can later come from one shared describer of API errors.
+ * A failed list or watch attempt, with a sentence a person can act on, such as {@code list configmaps in namespace
+ * shop is forbidden for x: add this RBAC rule ...} or {@code watch configmaps in namespace shop: connection refused
+ * to https://host:6443}. Refusals a person must act on (401, 403, 404) are worded by the runtime's shared
+ * {@link io.github.kubecontroller.runtime.client.ApiFailure}; transport failures and other statuses here.
  */
 final class WatchFailure extends Exception {
 
