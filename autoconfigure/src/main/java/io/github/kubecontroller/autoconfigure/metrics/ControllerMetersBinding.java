@@ -4,13 +4,15 @@ import io.github.kubecontroller.autoconfigure.KubeControllers;
 import io.github.kubecontroller.runtime.controller.Controller;
 import io.github.kubecontroller.runtime.controller.ControllerObserver;
 import io.github.kubecontroller.runtime.informer.Informer;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 
 /**
  * Creates the meters of every controller and its informers as soon as the controller opened its watches (an informer
- * exists only from then on), so that they are there, at 0, while the caches sync. Creating a meter again returns the
- * same meter.
+ * exists only from then on), so that they are there, at 0, while the caches sync. Each controller and each informer
+ * (informers are shared between controllers) is bound once: Micrometer warns about a gauge registered twice.
  */
 final class ControllerMetersBinding implements SmartLifecycle, ControllerObserver {
 
@@ -18,6 +20,8 @@ final class ControllerMetersBinding implements SmartLifecycle, ControllerObserve
 	private final ControllerMetrics controllerMetrics;
 	private final InformerMetrics informerMetrics;
 	private final DiagnosticsMetrics diagnosticsMetrics;
+	private final Set<Controller<?>> boundControllers = ConcurrentHashMap.newKeySet();
+	private final Set<Informer<?>> boundInformers = ConcurrentHashMap.newKeySet();
 	private volatile boolean running;
 
 	ControllerMetersBinding(ObjectProvider<KubeControllers> controllers, ControllerMetrics controllerMetrics,
@@ -36,16 +40,20 @@ final class ControllerMetersBinding implements SmartLifecycle, ControllerObserve
 
 	@Override
 	public void start() {
-		// Binding again returns the meters made at controllerStarted; this covers controllers started otherwise.
+		// Covers controllers started before this observer existed; those seen at controllerStarted are skipped.
 		controllers.ifAvailable((all) -> all.controllers().forEach(this::bind));
 		running = true;
 	}
 
 	private void bind(Controller<?> controller) {
-		controllerMetrics.bind(controller);
-		diagnosticsMetrics.bind(controller);
+		if (boundControllers.add(controller)) {
+			controllerMetrics.bind(controller);
+			diagnosticsMetrics.bind(controller);
+		}
 		for (Informer<?> informer : controller.informers()) {
-			informerMetrics.bind(informer);
+			if (boundInformers.add(informer)) {
+				informerMetrics.bind(informer);
+			}
 		}
 	}
 
