@@ -76,9 +76,14 @@ public final class KubeControllerAutoConfiguration {
 		InformerOptions options = InformerOptions.defaults()
 				.withPageSize(informer.getPageSize())
 				.withStreamingList(informer.isStreamingList());
-		if (!informer.isDropManagedFields()) {
-			options = options.withTransform(ObjectTransform.NONE);
+		ObjectTransform transform = ObjectTransform.NONE;
+		if (informer.isDropManagedFields()) {
+			transform = ObjectTransform.DROP_MANAGED_FIELDS;
 		}
+		if (informer.isDropLastAppliedConfiguration()) {
+			transform = transform.andThen(ObjectTransform.DROP_LAST_APPLIED_CONFIGURATION);
+		}
+		options = options.withTransform(transform);
 		return new InformerRegistry(client, options);
 	}
 

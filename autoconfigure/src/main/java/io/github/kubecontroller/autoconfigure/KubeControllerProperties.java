@@ -1,5 +1,6 @@
 package io.github.kubecontroller.autoconfigure;
 
+import io.github.kubecontroller.runtime.informer.CacheMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -236,6 +237,12 @@ public class KubeControllerProperties {
 		private boolean dropManagedFields = true;
 
 		/**
+		 * Whether to drop the kubectl.kubernetes.io/last-applied-configuration annotation before caching objects: a
+		 * second copy of every object client-side kubectl apply created.
+		 */
+		private boolean dropLastAppliedConfiguration = false;
+
+		/**
 		 * Whether to ask for streaming lists (watch with initial events) and fall back to paginated lists when the
 		 * server does not support them.
 		 */
@@ -255,6 +262,14 @@ public class KubeControllerProperties {
 
 		public void setDropManagedFields(boolean dropManagedFields) {
 			this.dropManagedFields = dropManagedFields;
+		}
+
+		public boolean isDropLastAppliedConfiguration() {
+			return dropLastAppliedConfiguration;
+		}
+
+		public void setDropLastAppliedConfiguration(boolean dropLastAppliedConfiguration) {
+			this.dropLastAppliedConfiguration = dropLastAppliedConfiguration;
 		}
 
 		public boolean isStreamingList() {
@@ -454,6 +469,12 @@ public class KubeControllerProperties {
 		 */
 		private @Nullable Duration syncTimeout;
 
+		/**
+		 * How the primary objects are cached: OBJECTS (decoded) or COMPACT (kept as JSON, decoded on each read:
+		 * several times less heap for some CPU). Overrides the annotation's cache.
+		 */
+		private @Nullable CacheMode cache;
+
 		public boolean isEnabled() {
 			return enabled;
 		}
@@ -540,6 +561,14 @@ public class KubeControllerProperties {
 
 		public void setSyncTimeout(@Nullable Duration syncTimeout) {
 			this.syncTimeout = syncTimeout;
+		}
+
+		public @Nullable CacheMode getCache() {
+			return cache;
+		}
+
+		public void setCache(@Nullable CacheMode cache) {
+			this.cache = cache;
 		}
 	}
 }

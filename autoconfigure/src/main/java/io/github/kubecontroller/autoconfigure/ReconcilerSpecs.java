@@ -59,8 +59,9 @@ final class ReconcilerSpecs {
 		builder.labelSelector(annotation.labelSelector());
 		builder.fieldSelector(annotation.fieldSelector());
 		for (Class<? extends KubernetesObject> owned : annotation.owns()) {
-			builder.owns(owned);
+			builder.owns(owned, annotation.ownedCache());
 		}
+		builder.primaryCache(annotation.cache());
 		if (annotation.concurrency() > 0) {
 			builder.concurrency(annotation.concurrency());
 		}
@@ -108,6 +109,9 @@ final class ReconcilerSpecs {
 			}
 			if (settings.getSyncTimeout() != null) {
 				builder.syncTimeout(settings.getSyncTimeout());
+			}
+			if (settings.getCache() != null) {
+				builder.primaryCache(settings.getCache());
 			}
 		}
 		return builder.build();

@@ -12,6 +12,7 @@ import io.github.kubecontroller.autoconfigure.health.KubeControllersHealthIndica
 import io.github.kubecontroller.autoconfigure.health.KubeControllersWorkersHealthIndicator;
 import io.github.kubecontroller.runtime.controller.CacheSyncException;
 import io.github.kubecontroller.runtime.controller.ControllerSpec;
+import io.github.kubecontroller.runtime.informer.CacheMode;
 import io.github.kubecontroller.runtime.controller.ReconcileContext;
 import io.github.kubecontroller.runtime.controller.ResourceReconciler;
 import io.github.kubecontroller.runtime.controller.Result;
@@ -280,7 +281,7 @@ class KubeControllerAutoConfigurationTest {
 	void annotationSettingsApplyAndPropertiesOverrideThem() {
 		onEmulator().withUserConfiguration(TunedReconcilerConfiguration.class)
 				.withPropertyValues("kube.controller.reconcilers.tuned.concurrency=3",
-						"kube.controller.reconcilers.tuned.backoff-cap=1m")
+						"kube.controller.reconcilers.tuned.backoff-cap=1m", "kube.controller.reconcilers.tuned.cache=compact")
 				.run(context -> {
 					assertThat(context).hasNotFailed();
 					ControllerSpec<?> spec = context.getBean(KubeControllers.class).controller("tuned").orElseThrow().spec();
@@ -294,6 +295,9 @@ class KubeControllerAutoConfigurationTest {
 					assertThat(spec.owns()).hasSize(1);
 					// configure() ran after the annotation
 					assertThat(spec.watches()).hasSize(1);
+					assertThat(spec.primaryCache()).isEqualTo(CacheMode.COMPACT);
+					// owned (metadata only by default) and watched: the mapping function needs whole objects
+					assertThat(spec.cacheMode(spec.owns().get(0))).isEqualTo(CacheMode.OBJECTS);
 				});
 	}
 

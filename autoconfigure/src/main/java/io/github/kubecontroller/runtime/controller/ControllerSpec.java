@@ -1,5 +1,6 @@
 package io.github.kubecontroller.runtime.controller;
 
+import io.github.kubecontroller.runtime.informer.CacheMode;
 import io.github.kubecontroller.runtime.predicate.EventFilter;
 import io.github.kubecontroller.runtime.queue.ObjectKey;
 import io.github.kubecontroller.runtime.queue.RateLimiters;
@@ -7,8 +8,10 @@ import io.kubernetes.client.common.KubernetesObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
@@ -35,13 +38,18 @@ import org.jspecify.annotations.Nullable;
  * @param backoffCap the longest retry delay of a failing object
  * @param reconcileTimeout how long one reconcile may run before it is interrupted and retried, zero for no limit
  * @param syncTimeout how long the caches may take to sync at start before the controller fails
+ * @param primaryCache how the primary objects are cached: {@link CacheMode#OBJECTS} (the default) or
+ *        {@link CacheMode#COMPACT}
+ * @param cacheModes how owned and watched kinds are cached, where not by default: owned kinds are cached
+ *        {@link CacheMode#METADATA_ONLY metadata only} (their events need only the owner references), watched kinds
+ *        as {@link CacheMode#OBJECTS objects} (their mapping functions read them); see {@link #cacheMode(TypeRef)}
  * @param <T> the primary Java type
  */
 public record ControllerSpec<T extends KubernetesObject>(String name, TypeRef<T> primary, Set<String> namespaces,
 		@Nullable String labelSelector, @Nullable String fieldSelector, List<TypeRef<?>> owns,
 		List<WatchedType<?>> watches, int concurrency, @Nullable String finalizer, EventFilter<T> eventFilter,
 		Duration resyncPeriod, Duration backoffBase, Duration backoffCap, Duration reconcileTimeout,
-		Duration syncTimeout) {
+		Duration syncTimeout, CacheMode primaryCache, Map<TypeRef<?>, CacheMode> cacheModes) {
 
 	/** Default number of objects a controller reconciles at once. */
 	public static final int DEFAULT_CONCURRENCY = 4;
@@ -84,6 +92,25 @@ public record ControllerSpec<T extends KubernetesObject>(String name, TypeRef<T>
 		if (finalizer != null && finalizer.isBlank()) {
 			finalizer = null;
 		}
+		Objects.requireNonNull(primaryCache, "primaryCache");
+		if (primaryCache == CacheMode.METADATA_ONLY) {
+			throw new IllegalArgumentException("the primary objects of controller '" + name
+					+ "' are reconciled whole: cache them as OBJECTS or COMPACT, not METADATA_ONLY");
+		}
+		cacheModes = Map.copyOf(cacheModes);
+	}
+
+	/**
+	 * How objects of an owned or watched kind are cached: as declared, except that a watched kind's mapping function
+	 * reads whole objects, so it is never cached metadata only.
+	 */
+	public CacheMode cacheMode(TypeRef<?> kind) {
+		CacheMode declared = cacheModes.get(kind);
+		boolean watched = watches.stream().anyMatch(watchedType -> watchedType.type().equals(kind));
+		if (watched) {
+			return (declared == CacheMode.COMPACT) ? CacheMode.COMPACT : CacheMode.OBJECTS;
+		}
+		return (declared != null) ? declared : CacheMode.METADATA_ONLY;
 	}
 
 	/** A builder for a controller of {@code primaryType} with every setting at its default. */
@@ -128,6 +155,8 @@ public record ControllerSpec<T extends KubernetesObject>(String name, TypeRef<T>
 		private Duration backoffCap = RateLimiters.DEFAULT_CAP;
 		private Duration reconcileTimeout = DEFAULT_RECONCILE_TIMEOUT;
 		private Duration syncTimeout = DEFAULT_SYNC_TIMEOUT;
+		private CacheMode primaryCache = CacheMode.OBJECTS;
+		private final Map<TypeRef<?>, CacheMode> cacheModes = new LinkedHashMap<>();
 
 		private Builder(String name, TypeRef<T> primary) {
 			this.name = name;
@@ -151,15 +180,33 @@ public record ControllerSpec<T extends KubernetesObject>(String name, TypeRef<T>
 			return this;
 		}
 
-		/** Requeues the controlling owner when an object of this kind changes. */
+		/**
+		 * Requeues the controlling owner when an object of this kind changes. Its objects are cached
+		 * {@link CacheMode#METADATA_ONLY metadata only}: declare another mode to read them whole.
+		 */
 		public Builder<T> owns(TypeRef<?> owned) {
 			owns.add(owned);
 			return this;
 		}
 
-		/** Requeues the controlling owner when an object of this class changes. */
+		/** As {@link #owns(TypeRef)}, for a class that names its kind. */
 		public Builder<T> owns(Class<? extends KubernetesObject> owned) {
 			return owns(TypeRef.of(owned));
+		}
+
+		/**
+		 * Requeues the controlling owner when an object of this kind changes, caching its objects as {@code mode}
+		 * says ({@link CacheMode#OBJECTS} for {@code context.ownedObjects(type)} and listers of that type).
+		 */
+		public Builder<T> owns(TypeRef<?> owned, CacheMode mode) {
+			owns.add(owned);
+			cacheModes.put(owned, Objects.requireNonNull(mode, "mode"));
+			return this;
+		}
+
+		/** As {@link #owns(TypeRef, CacheMode)}, for a class that names its kind. */
+		public Builder<T> owns(Class<? extends KubernetesObject> owned, CacheMode mode) {
+			return owns(TypeRef.of(owned), mode);
 		}
 
 		/** Requeues the primary objects {@code mapper} returns when an object of this kind changes. */
@@ -170,6 +217,27 @@ public record ControllerSpec<T extends KubernetesObject>(String name, TypeRef<T>
 
 		public <U extends KubernetesObject> Builder<T> watches(Class<U> type, Function<U, Collection<ObjectKey>> mapper) {
 			return watches(TypeRef.of(type), mapper);
+		}
+
+		/**
+		 * As {@link #watches(TypeRef, Function)}, caching the watched objects as {@code mode} says
+		 * ({@link CacheMode#OBJECTS} or {@link CacheMode#COMPACT}).
+		 */
+		public <U extends KubernetesObject> Builder<T> watches(TypeRef<U> type, Function<U, Collection<ObjectKey>> mapper,
+				CacheMode mode) {
+			if (mode == CacheMode.METADATA_ONLY) {
+				throw new IllegalArgumentException(type.javaType().getSimpleName() + " is watched by controller '"
+						+ name + "' through a mapping function that reads whole objects: cache it as OBJECTS or COMPACT");
+			}
+			watches.add(new WatchedType<>(type, mapper));
+			cacheModes.put(type, Objects.requireNonNull(mode, "mode"));
+			return this;
+		}
+
+		/** How the primary objects are cached: {@link CacheMode#OBJECTS} (the default) or {@link CacheMode#COMPACT}. */
+		public Builder<T> primaryCache(CacheMode mode) {
+			this.primaryCache = Objects.requireNonNull(mode, "mode");
+			return this;
 		}
 
 		public Builder<T> concurrency(int concurrency) {
@@ -211,7 +279,7 @@ public record ControllerSpec<T extends KubernetesObject>(String name, TypeRef<T>
 		public ControllerSpec<T> build() {
 			return new ControllerSpec<>(name, primary, namespaces, labelSelector, fieldSelector, owns, watches,
 					concurrency, finalizer, eventFilter, resyncPeriod, backoffBase, backoffCap, reconcileTimeout,
-					syncTimeout);
+					syncTimeout, primaryCache, cacheModes);
 		}
 	}
 }

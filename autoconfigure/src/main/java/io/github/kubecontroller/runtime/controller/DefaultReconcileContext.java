@@ -3,6 +3,7 @@ package io.github.kubecontroller.runtime.controller;
 import io.github.kubecontroller.runtime.event.EventKind;
 import io.github.kubecontroller.runtime.informer.Informer;
 import io.github.kubecontroller.runtime.queue.ObjectKey;
+import io.github.kubecontroller.runtime.resource.PartialObjectMetadata;
 import io.github.kubecontroller.runtime.resource.ResourceType;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.informer.cache.Lister;
@@ -81,6 +82,11 @@ final class DefaultReconcileContext<T extends KubernetesObject> implements Recon
 	@Override
 	public <U extends KubernetesObject> List<U> ownedObjects(Class<U> type) {
 		return services.watches.ownedBy(TypeRef.of(type), object.getMetadata().getUid());
+	}
+
+	@Override
+	public List<PartialObjectMetadata> ownedMetadata(Class<? extends KubernetesObject> type) {
+		return services.watches.ownedMetadataBy(TypeRef.of(type), object.getMetadata().getUid());
 	}
 
 	@Override

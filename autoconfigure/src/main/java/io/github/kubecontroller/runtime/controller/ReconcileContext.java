@@ -1,6 +1,7 @@
 package io.github.kubecontroller.runtime.controller;
 
 import io.github.kubecontroller.runtime.queue.ObjectKey;
+import io.github.kubecontroller.runtime.resource.PartialObjectMetadata;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.informer.cache.Lister;
 import io.kubernetes.client.openapi.ApiClient;
@@ -41,8 +42,19 @@ public interface ReconcileContext<T extends KubernetesObject> {
 	/** As {@link #lister(Class)}, for a kind given by {@link TypeRef} (needed for dynamic objects). */
 	<U extends KubernetesObject> Lister<U> lister(TypeRef<U> type);
 
-	/** The cached objects of an owned kind whose controlling owner is the object being reconciled. */
+	/**
+	 * The cached objects of an owned kind whose controlling owner is the object being reconciled.
+	 *
+	 * @throws IllegalStateException when the kind is cached metadata only (the default for owned kinds): use
+	 * {@link #ownedMetadata(Class)}, or declare the kind with {@code owns(type, CacheMode.OBJECTS)}
+	 */
 	<U extends KubernetesObject> List<U> ownedObjects(Class<U> type);
+
+	/**
+	 * The metadata (name, labels, annotations, owner references, deletion state...) of the cached objects of an owned
+	 * kind whose owner is the object being reconciled; works however the kind is cached.
+	 */
+	List<PartialObjectMetadata> ownedMetadata(Class<? extends KubernetesObject> type);
 
 	/**
 	 * An owner reference to the object being reconciled, with {@code controller} and {@code blockOwnerDeletion}

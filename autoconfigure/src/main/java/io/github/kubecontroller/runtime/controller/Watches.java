@@ -1,11 +1,13 @@
 package io.github.kubecontroller.runtime.controller;
 
+import io.github.kubecontroller.runtime.informer.CacheMode;
 import io.github.kubecontroller.runtime.informer.Informer;
 import io.github.kubecontroller.runtime.informer.Indexes;
 import io.github.kubecontroller.runtime.informer.WatchSpec;
 import io.github.kubecontroller.runtime.predicate.EventFilter;
 import io.github.kubecontroller.runtime.queue.ObjectKey;
 import io.github.kubecontroller.runtime.client.ResourceDiscovery;
+import io.github.kubecontroller.runtime.resource.PartialObjectMetadata;
 import io.github.kubecontroller.runtime.resource.ResourceType;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.informer.ResourceEventHandler;
@@ -33,20 +35,23 @@ final class Watches<T extends KubernetesObject> {
 	private final Class<T> primaryJavaType;
 	// One informer per watched namespace, or a single one for all namespaces (key null).
 	private final Map<@Nullable String, Informer<T>> primaryInformers;
-	private final Map<TypeRef<?>, Kind<?>> secondaryKinds;
+	private final Map<TypeRef<?>, Kind> secondaryKinds;
 	private final List<Controller.DetachableHandler<?>> handlers = new ArrayList<>();
 	private final OwnWrites<T> ownWrites = new OwnWrites<>();
 
 	private Watches(ResourceType primaryType, Class<T> primaryJavaType, Map<@Nullable String, Informer<T>> primaryInformers,
-			Map<TypeRef<?>, Kind<?>> secondaryKinds) {
+			Map<TypeRef<?>, Kind> secondaryKinds) {
 		this.primaryType = primaryType;
 		this.primaryJavaType = primaryJavaType;
 		this.primaryInformers = primaryInformers;
 		this.secondaryKinds = secondaryKinds;
 	}
 
-	/** A secondary kind: its resolved type and its informers, one per namespace like the primary. */
-	record Kind<U extends KubernetesObject>(TypeRef<U> ref, ResourceType type, List<Informer<U>> informers) {
+	/**
+	 * A secondary kind: its resolved type and its informers, one per namespace like the primary, of the kind's Java
+	 * type or, cached metadata only, of {@link PartialObjectMetadata}.
+	 */
+	record Kind(TypeRef<?> ref, ResourceType type, CacheMode mode, List<Informer<?>> informers) {
 	}
 
 	static <T extends KubernetesObject> Watches<T> open(ControllerSpec<T> spec, ControllerDependencies dependencies,
@@ -60,14 +65,15 @@ final class Watches<T extends KubernetesObject> {
 		Map<@Nullable String, Informer<T>> primaryInformers = new LinkedHashMap<>();
 		for (String namespace : namespaces) {
 			WatchSpec watch = new WatchSpec(primaryType, namespace, spec.labelSelector(), spec.fieldSelector());
-			primaryInformers.put(namespace, dependencies.informers().informer(watch, javaType));
+			primaryInformers.put(namespace, dependencies.informers().informer(watch, javaType, spec.primaryCache()));
 		}
-		Map<TypeRef<?>, Kind<?>> secondary = new LinkedHashMap<>();
+		Map<TypeRef<?>, Kind> secondary = new LinkedHashMap<>();
 		for (TypeRef<?> owned : spec.owns()) {
-			secondary.put(owned, openKind(owned, discovery, dependencies, namespaces));
+			secondary.put(owned, openKind(owned, spec.cacheMode(owned), discovery, dependencies, namespaces));
 		}
 		for (WatchedType<?> watched : spec.watches()) {
-			secondary.putIfAbsent(watched.type(), openKind(watched.type(), discovery, dependencies, namespaces));
+			secondary.putIfAbsent(watched.type(),
+					openKind(watched.type(), spec.cacheMode(watched.type()), discovery, dependencies, namespaces));
 		}
 		Watches<T> watches = new Watches<>(primaryType, javaType, primaryInformers, secondary);
 		watches.attachHandlers(spec, enqueuer, dependencies.observer());
@@ -80,18 +86,20 @@ final class Watches<T extends KubernetesObject> {
 		return list;
 	}
 
-	private static <U extends KubernetesObject> Kind<U> openKind(TypeRef<U> ref, ResourceDiscovery discovery,
+	private static Kind openKind(TypeRef<?> ref, CacheMode mode, ResourceDiscovery discovery,
 			ControllerDependencies dependencies, List<@Nullable String> namespaces) {
 		ResourceType type = resolve(discovery, ref);
-		List<Informer<U>> informers = new ArrayList<>();
+		Class<? extends KubernetesObject> javaType = (mode == CacheMode.METADATA_ONLY) ? PartialObjectMetadata.class
+				: ref.javaType();
+		List<Informer<?>> informers = new ArrayList<>();
 		Set<@Nullable String> effective = new LinkedHashSet<>();
 		for (String namespace : namespaces) {
 			effective.add(type.namespaced() ? namespace : null);
 		}
 		for (String namespace : effective) {
-			informers.add(dependencies.informers().informer(new WatchSpec(type, namespace, null, null), ref.javaType()));
+			informers.add(dependencies.informers().informer(new WatchSpec(type, namespace, null, null), javaType, mode));
 		}
-		return new Kind<>(ref, type, informers);
+		return new Kind(ref, type, mode, informers);
 	}
 
 	static ResourceType resolve(ResourceDiscovery discovery, TypeRef<?> ref) {
@@ -139,18 +147,19 @@ final class Watches<T extends KubernetesObject> {
 		}
 	}
 
-	private <U extends KubernetesObject> void attachOwned(Kind<U> kind, Controller.Enqueuer enqueuer) {
-		ResourceEventHandler<U> handler = new SecondaryHandler<>(child -> controllerOwners(child), enqueuer,
-				ReconcileReason.OWNED_CHANGED);
-		kind.informers().forEach(informer -> attach(informer, handler));
+	@SuppressWarnings("unchecked")
+	private void attachOwned(Kind kind, Controller.Enqueuer enqueuer) {
+		ResourceEventHandler<KubernetesObject> handler = new SecondaryHandler<>(child -> controllerOwners(child),
+				enqueuer, ReconcileReason.OWNED_CHANGED);
+		kind.informers().forEach(informer -> attach((Informer<KubernetesObject>) informer, handler));
 	}
 
 	@SuppressWarnings("unchecked")
 	private <U extends KubernetesObject> void attachWatched(WatchedType<U> watched, Controller.Enqueuer enqueuer) {
-		Kind<U> kind = (Kind<U>) secondaryKinds.get(watched.type());
+		Kind kind = secondaryKinds.get(watched.type());
 		ResourceEventHandler<U> handler = new SecondaryHandler<>(watched.mapper()::apply, enqueuer,
 				ReconcileReason.WATCHED_CHANGED);
-		kind.informers().forEach(informer -> attach(informer, handler));
+		kind.informers().forEach(informer -> attach((Informer<U>) informer, handler));
 	}
 
 	private <U extends KubernetesObject> void attach(Informer<U> informer, ResourceEventHandler<U> handler) {
@@ -234,33 +243,71 @@ final class Watches<T extends KubernetesObject> {
 				&& key.equals(keyOf(object));
 	}
 
-	/** The informers of a kind this controller reads, or null if it reads no such kind. */
+	/**
+	 * The informers of a kind this controller reads, or null if it reads no such kind.
+	 *
+	 * @throws IllegalStateException when the kind is cached metadata only and {@code ref} asks for whole objects
+	 */
 	@SuppressWarnings("unchecked")
 	<U extends KubernetesObject> @Nullable List<Informer<U>> informersOf(TypeRef<U> ref) {
 		if (ref.javaType() == primaryJavaType && (ref.apiVersion() == null
 				|| (ref.apiVersion().equals(primaryType.apiVersion()) && primaryType.kind().equals(ref.kind())))) {
 			return new ArrayList<>((Collection<Informer<U>>) (Collection<?>) primaryInformers.values());
 		}
-		Kind<?> kind = secondaryKinds.get(ref);
+		Kind kind = kindOf(ref);
+		if (kind == null) {
+			return null;
+		}
+		if (kind.mode() == CacheMode.METADATA_ONLY) {
+			throw new IllegalStateException(ref.javaType().getSimpleName() + " objects are cached metadata only, the"
+					+ " default for owned kinds: read them with ownedMetadata(...), or declare the kind with"
+					+ " owns(" + ref.javaType().getSimpleName() + ".class, CacheMode.OBJECTS) in configure(...)"
+					+ " (or @Reconciler(ownedCache = CacheMode.OBJECTS)) to read whole objects");
+		}
+		return (List<Informer<U>>) (List<?>) kind.informers();
+	}
+
+	private @Nullable Kind kindOf(TypeRef<?> ref) {
+		Kind kind = secondaryKinds.get(ref);
 		if (kind == null && ref.apiVersion() == null) {
 			kind = secondaryKinds.values().stream().filter(k -> k.ref().javaType() == ref.javaType()).findFirst().orElse(null);
 		}
-		return kind == null ? null : (List<Informer<U>>) (List<?>) kind.informers();
+		return kind;
 	}
 
 	/** The cached objects of {@code ref} whose controller owner has this uid. */
 	<U extends KubernetesObject> List<U> ownedBy(TypeRef<U> ref, String ownerUid) {
-		List<Informer<U>> informers = informersOf(ref);
-		if (informers == null) {
-			throw new IllegalArgumentException("Kind " + ref.javaType().getSimpleName()
-					+ " is not owned by this controller: declare it with owns");
+		if (kindOf(ref) == null) {
+			throw notOwned(ref);
 		}
 		List<U> result = new ArrayList<>();
-		for (Informer<U> informer : informers) {
+		for (Informer<U> informer : informersOf(ref)) {
 			Indexer<U> indexer = informer.getIndexer();
 			result.addAll(indexer.byIndex(Indexes.OWNER_UID, ownerUid));
 		}
 		return result;
+	}
+
+	/** The metadata of the cached objects of {@code ref} whose owner has this uid, however the kind is cached. */
+	List<PartialObjectMetadata> ownedMetadataBy(TypeRef<?> ref, String ownerUid) {
+		Kind kind = kindOf(ref);
+		if (kind == null) {
+			throw notOwned(ref);
+		}
+		List<PartialObjectMetadata> result = new ArrayList<>();
+		for (Informer<?> informer : kind.informers()) {
+			for (KubernetesObject object : informer.getIndexer().byIndex(Indexes.OWNER_UID, ownerUid)) {
+				result.add((object instanceof PartialObjectMetadata metadata) ? metadata
+						: new PartialObjectMetadata().apiVersion(kind.type().apiVersion()).kind(kind.type().kind())
+								.metadata(object.getMetadata()));
+			}
+		}
+		return result;
+	}
+
+	private static IllegalArgumentException notOwned(TypeRef<?> ref) {
+		return new IllegalArgumentException("Kind " + ref.javaType().getSimpleName()
+				+ " is not owned by this controller: declare it with owns");
 	}
 
 	List<Informer<?>> all() {

@@ -9,22 +9,74 @@ import io.kubernetes.client.openapi.models.V1OwnerReference;
 import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * A cached object with the metadata the cache needs, read once when the object is stored: its key
  * ({@code namespace/name}, or {@code name} for cluster-scoped objects), resourceVersion and the uids of its owners.
  * For {@link DynamicKubernetesObject}s these are read from the JSON tree, because their {@code getMetadata()}
- * decodes a fresh copy on every call.
- *
- * @param object the cached object
- * @param key the cache key
- * @param namespace the namespace, empty for cluster-scoped objects
- * @param resourceVersion the object's resourceVersion, or null
- * @param ownerUids the uids in {@code metadata.ownerReferences}
- * @param approximateBytes the length of the object's JSON as received, 0 when unknown
+ * decodes a fresh copy on every call. A {@link CacheMode#COMPACT compact} entry holds the object's JSON instead of
+ * the object and decodes it on every {@link #object()}.
  */
-record CacheEntry<T extends KubernetesObject>(T object, String key, String namespace, String resourceVersion,
-		List<String> ownerUids, long approximateBytes) {
+final class CacheEntry<T extends KubernetesObject> {
+
+	/** The object, or for a compact entry its JSON in UTF-8. */
+	private final Object payload;
+	private final Function<byte[], T> decoder;
+	private final String key;
+	private final String namespace;
+	private final String resourceVersion;
+	private final List<String> ownerUids;
+	private final long approximateBytes;
+
+	private CacheEntry(Object payload, Function<byte[], T> decoder, String key, String namespace,
+			String resourceVersion, List<String> ownerUids, long approximateBytes) {
+		this.payload = payload;
+		this.decoder = decoder;
+		this.key = key;
+		this.namespace = namespace;
+		this.resourceVersion = resourceVersion;
+		this.ownerUids = ownerUids;
+		this.approximateBytes = approximateBytes;
+	}
+
+	/** The cached object; a fresh copy for a compact entry. */
+	@SuppressWarnings("unchecked")
+	T object() {
+		return (payload instanceof byte[] json) ? decoder.apply(json) : (T) payload;
+	}
+
+	/** The cache key. */
+	String key() {
+		return key;
+	}
+
+	/** The namespace, empty for cluster-scoped objects. */
+	String namespace() {
+		return namespace;
+	}
+
+	/** The object's resourceVersion, or null. */
+	String resourceVersion() {
+		return resourceVersion;
+	}
+
+	/** The uids in {@code metadata.ownerReferences}. */
+	List<String> ownerUids() {
+		return ownerUids;
+	}
+
+	/** The length of the object's JSON as received, 0 when unknown. */
+	long approximateBytes() {
+		return approximateBytes;
+	}
+
+	/**
+	 * This entry holding {@code json} in place of its object, decoded by {@code decoder} on every read.
+	 */
+	CacheEntry<T> compact(byte[] json, Function<byte[], T> decoder) {
+		return new CacheEntry<>(json, decoder, key, namespace, resourceVersion, ownerUids, approximateBytes);
+	}
 
 	/**
 	 * The entry of an object.
@@ -48,13 +100,13 @@ record CacheEntry<T extends KubernetesObject>(T object, String key, String names
 				}
 			}
 		}
-		return new CacheEntry<>(object, key(metadata.getNamespace(), metadata.getName()),
+		return new CacheEntry<>(object, null, key(metadata.getNamespace(), metadata.getName()),
 				nullToEmpty(metadata.getNamespace()), metadata.getResourceVersion(), owners, 0);
 	}
 
 	/** This entry with the length of the object's JSON as received. */
 	CacheEntry<T> withApproximateBytes(long bytes) {
-		return new CacheEntry<>(object, key, namespace, resourceVersion, ownerUids, bytes);
+		return new CacheEntry<>(payload, decoder, key, namespace, resourceVersion, ownerUids, bytes);
 	}
 
 	/** The key of an object: {@code namespace/name}, or {@code name} without a namespace. */
@@ -81,7 +133,7 @@ record CacheEntry<T extends KubernetesObject>(T object, String key, String names
 				}
 			}
 		}
-		return new CacheEntry<>(object, key(namespace, name), nullToEmpty(namespace),
+		return new CacheEntry<>(object, null, key(namespace, name), nullToEmpty(namespace),
 				text(metadata, "resourceVersion"), owners, 0);
 	}
 

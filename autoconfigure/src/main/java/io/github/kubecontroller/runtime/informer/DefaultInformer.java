@@ -29,6 +29,7 @@ final class DefaultInformer<T extends KubernetesObject> implements Informer<T> {
 
 	private final WatchSpec spec;
 	private final Class<T> javaType;
+	private final CacheMode cacheMode;
 	private final String name;
 	private final String threadName;
 	private final InformerCache<T> cache;
@@ -43,19 +44,22 @@ final class DefaultInformer<T extends KubernetesObject> implements Informer<T> {
 	private final Thread listWatchThread;
 	private final Thread handlerThread;
 
-	DefaultInformer(ApiClient client, WatchSpec spec, Class<T> javaType, InformerOptions options,
+	DefaultInformer(ApiClient client, WatchSpec spec, Class<T> javaType, CacheMode mode, InformerOptions options,
 			Consumer<DefaultInformer<?>> onStop) {
 		this.spec = spec;
 		this.javaType = javaType;
-		this.name = spec + " as " + javaType.getSimpleName();
+		this.cacheMode = mode;
+		this.name = spec + " as " + javaType.getSimpleName() + ((mode == CacheMode.COMPACT) ? " (compact)" : "");
 		this.threadName = "kube-informer-" + spec.type().plural()
 				+ ((spec.namespace() != null) ? "-" + spec.namespace() : "");
 		this.cache = new InformerCache<>(name);
 		this.dispatcher = new EventDispatcher<>(name);
 		this.health = new HealthRecorder(Clock.systemUTC());
 		this.onStop = onStop;
-		ListWatchRequests requests = new ListWatchRequests(client, spec, options.watchTimeout().multipliedBy(2));
-		ObjectDecoder<T> decoder = new ObjectDecoder<>(javaType, spec.type(), options.transform(), name);
+		ListWatchRequests requests = new ListWatchRequests(client, spec, options.watchTimeout().multipliedBy(2),
+				mode == CacheMode.METADATA_ONLY);
+		ObjectDecoder<T> decoder = new ObjectDecoder<>(javaType, spec.type(), options.transform(), name,
+				mode == CacheMode.COMPACT);
 		this.reflector = new Reflector<>(spec, name, options, requests, decoder, cache, dispatcher, health);
 		this.listWatchThread = options.threadFactory().newThread(new NamedTask(threadName, reflector::run));
 		this.handlerThread = options.threadFactory().newThread(new NamedTask(threadName + "-handlers", dispatcher));
@@ -112,6 +116,11 @@ final class DefaultInformer<T extends KubernetesObject> implements Informer<T> {
 	@Override
 	public WatchSpec spec() {
 		return spec;
+	}
+
+	@Override
+	public CacheMode cacheMode() {
+		return cacheMode;
 	}
 
 	@Override

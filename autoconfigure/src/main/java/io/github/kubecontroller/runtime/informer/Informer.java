@@ -27,6 +27,9 @@ public interface Informer<T extends KubernetesObject> extends SharedIndexInforme
 	/** The Java type objects are decoded to. */
 	Class<T> javaType();
 
+	/** How the cache keeps its objects. */
+	CacheMode cacheMode();
+
 	/** Completes when the first list has been stored in the cache; never completes exceptionally. */
 	CompletableFuture<Void> synced();
 

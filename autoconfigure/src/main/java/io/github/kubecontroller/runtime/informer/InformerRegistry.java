@@ -1,5 +1,6 @@
 package io.github.kubecontroller.runtime.informer;
 
+import io.github.kubecontroller.runtime.resource.PartialObjectMetadata;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.openapi.ApiClient;
 import java.time.Duration;
@@ -35,7 +36,7 @@ public final class InformerRegistry implements AutoCloseable {
 	/** How long {@link #close()} waits for the informer threads. */
 	private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
-	private record Key(WatchSpec spec, Class<?> javaType) {
+	private record Key(WatchSpec spec, Class<?> javaType, CacheMode mode) {
 	}
 
 	private final ApiClient client;
@@ -56,21 +57,42 @@ public final class InformerRegistry implements AutoCloseable {
 	}
 
 	/**
-	 * The shared informer for {@code spec} decoding to {@code javaType}, started on first request.
+	 * The shared informer for {@code spec} decoding to {@code javaType}, started on first request. The type
+	 * {@link PartialObjectMetadata} gets a {@link CacheMode#METADATA_ONLY metadata-only} informer, any other
+	 * type one of decoded objects.
 	 *
 	 * @throws IllegalStateException after {@link #close()}
 	 */
-	public synchronized <T extends KubernetesObject> Informer<T> informer(WatchSpec spec, Class<T> javaType) {
+	public <T extends KubernetesObject> Informer<T> informer(WatchSpec spec, Class<T> javaType) {
+		return informer(spec, javaType,
+				(javaType == PartialObjectMetadata.class) ? CacheMode.METADATA_ONLY : CacheMode.OBJECTS);
+	}
+
+	/**
+	 * The shared informer for {@code spec} decoding to {@code javaType} and keeping its objects as {@code mode}
+	 * says, started on first request. Informers that differ only in their mode are separate watches.
+	 *
+	 * @throws IllegalArgumentException when the mode is {@link CacheMode#METADATA_ONLY} and the type is not
+	 * {@link PartialObjectMetadata}, or the other way round
+	 * @throws IllegalStateException after {@link #close()}
+	 */
+	public synchronized <T extends KubernetesObject> Informer<T> informer(WatchSpec spec, Class<T> javaType,
+			CacheMode mode) {
 		Objects.requireNonNull(spec, "spec");
 		Objects.requireNonNull(javaType, "javaType");
+		Objects.requireNonNull(mode, "mode");
+		if ((mode == CacheMode.METADATA_ONLY) != (javaType == PartialObjectMetadata.class)) {
+			throw new IllegalArgumentException("A metadata-only informer decodes to PartialObjectMetadata, and only"
+					+ " it does: " + javaType.getSimpleName() + " cannot be cached as " + mode);
+		}
 		if (closed) {
 			throw new IllegalStateException("the informer registry is closed");
 		}
-		Key key = new Key(spec, javaType);
+		Key key = new Key(spec, javaType, mode);
 		@SuppressWarnings("unchecked")
 		DefaultInformer<T> informer = (DefaultInformer<T>) informers.get(key);
 		if (informer == null) {
-			informer = new DefaultInformer<>(client, spec, javaType, options, this::forget);
+			informer = new DefaultInformer<>(client, spec, javaType, mode, options, this::forget);
 			informers.put(key, informer);
 			informer.start();
 			log.debug("Started {}", informer);
@@ -118,7 +140,7 @@ public final class InformerRegistry implements AutoCloseable {
 	}
 
 	private synchronized void forget(DefaultInformer<?> informer) {
-		if (informers.remove(new Key(informer.spec(), informer.javaType()), informer)) {
+		if (informers.remove(new Key(informer.spec(), informer.javaType(), informer.cacheMode()), informer)) {
 			stopped.removeIf(DefaultInformer::ended);
 			stopped.add(informer);
 		}

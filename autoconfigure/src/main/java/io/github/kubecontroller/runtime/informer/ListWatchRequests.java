@@ -38,6 +38,7 @@ final class ListWatchRequests {
 
 	private final ApiClient client;
 	private final WatchSpec spec;
+	private final boolean metadataOnly;
 	private final Duration watchReadTimeout;
 
 	// The derived watch client, rebuilt if the ApiClient's OkHttp client is replaced.
@@ -47,9 +48,13 @@ final class ListWatchRequests {
 	private volatile Call active;
 	private volatile boolean closed;
 
-	ListWatchRequests(ApiClient client, WatchSpec spec, Duration maxWatchTimeout) {
+	/**
+	 * @param metadataOnly whether to ask for the objects' metadata only
+	 */
+	ListWatchRequests(ApiClient client, WatchSpec spec, Duration maxWatchTimeout, boolean metadataOnly) {
 		this.client = client;
 		this.spec = spec;
+		this.metadataOnly = metadataOnly;
 		this.watchReadTimeout = maxWatchTimeout.plus(WATCH_READ_MARGIN);
 	}
 
@@ -108,11 +113,24 @@ final class ListWatchRequests {
 		}
 	}
 
+	/**
+	 * JSON, or for a metadata-only informer the PartialObjectMetadata form of the objects (a list of them for a
+	 * list), which the server strips of everything but metadata before sending.
+	 */
+	private String accept(List<Pair> query) {
+		if (!metadataOnly) {
+			return "application/json";
+		}
+		boolean watch = query.stream().anyMatch(pair -> pair.getName().equals("watch"));
+		return "application/json;as=" + (watch ? "PartialObjectMetadata" : "PartialObjectMetadataList")
+				+ ";g=meta.k8s.io;v=v1,application/json";
+	}
+
 	private Response send(String action, List<Pair> query, OkHttpClient httpClient) throws WatchFailure {
 		Request request;
 		try {
 			Map<String, String> headers = new HashMap<>();
-			headers.put("Accept", "application/json");
+			headers.put("Accept", accept(query));
 			String basePath = client.getBasePath();
 			if (basePath.endsWith("/")) {
 				basePath = basePath.substring(0, basePath.length() - 1);

@@ -3,10 +3,12 @@ package io.github.kubecontroller.runtime.informer;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
 import io.github.kubecontroller.runtime.resource.ResourceType;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesObject;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +18,8 @@ import org.slf4j.LoggerFactory;
  * applies the transform. Client-java models and user classes are decoded with client-java's Gson;
  * {@link DynamicKubernetesObject}s wrap the tree itself (no adapter is registered on client-java's shared Gson).
  * Servers leave {@code kind} and {@code apiVersion} out of list items, so they are filled in from the resource type.
+ * For a {@link CacheMode#COMPACT compact} cache the transformed object is written back to JSON bytes, which
+ * {@link CacheEntry#object()} decodes on every read.
  */
 final class ObjectDecoder<T extends KubernetesObject> {
 
@@ -26,10 +30,12 @@ final class ObjectDecoder<T extends KubernetesObject> {
 	private final ObjectTransform transform;
 	private final String name;
 	private final boolean dynamic;
+	private final boolean compact;
 	private final AtomicBoolean transformFailed = new AtomicBoolean();
 
-	ObjectDecoder(Class<T> javaType, ResourceType type, ObjectTransform transform, String name) {
+	ObjectDecoder(Class<T> javaType, ResourceType type, ObjectTransform transform, String name, boolean compact) {
 		this.javaType = javaType;
+		this.compact = compact;
 		this.type = type;
 		this.transform = transform;
 		this.name = name;
@@ -48,7 +54,20 @@ final class ObjectDecoder<T extends KubernetesObject> {
 		if (object == null) {
 			throw new JsonParseException("the object decoded to null");
 		}
-		return CacheEntry.of(transform(object));
+		T transformed = transform(object);
+		CacheEntry<T> entry = CacheEntry.of(transformed);
+		if (!compact) {
+			return entry;
+		}
+		String text = dynamic ? ((DynamicKubernetesObject) transformed).getRaw().toString()
+				: JSON.getGson().toJson(transformed);
+		return entry.compact(text.getBytes(StandardCharsets.UTF_8), this::decodeCompact);
+	}
+
+	private T decodeCompact(byte[] json) {
+		String text = new String(json, StandardCharsets.UTF_8);
+		return dynamic ? javaType.cast(new DynamicKubernetesObject(JsonParser.parseString(text).getAsJsonObject()))
+				: JSON.getGson().fromJson(text, javaType);
 	}
 
 	private T transform(T object) {

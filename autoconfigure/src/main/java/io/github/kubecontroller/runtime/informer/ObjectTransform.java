@@ -26,6 +26,15 @@ public interface ObjectTransform {
 	 */
 	ObjectTransform DROP_MANAGED_FIELDS = ObjectTransform::dropManagedFields;
 
+	/**
+	 * Removes the {@code kubectl.kubernetes.io/last-applied-configuration} annotation, a second copy of the object
+	 * that client-side {@code kubectl apply} leaves on every object it applied. Controllers never need it.
+	 */
+	ObjectTransform DROP_LAST_APPLIED_CONFIGURATION = ObjectTransform::dropLastAppliedConfiguration;
+
+	/** The annotation {@link #DROP_LAST_APPLIED_CONFIGURATION} removes. */
+	String LAST_APPLIED_CONFIGURATION = "kubectl.kubernetes.io/last-applied-configuration";
+
 	/** The changed object. */
 	KubernetesObject apply(KubernetesObject object);
 
@@ -33,6 +42,21 @@ public interface ObjectTransform {
 	default ObjectTransform andThen(ObjectTransform next) {
 		Objects.requireNonNull(next, "next");
 		return (object) -> next.apply(apply(object));
+	}
+
+	private static KubernetesObject dropLastAppliedConfiguration(KubernetesObject object) {
+		if (object instanceof DynamicKubernetesObject dynamic) {
+			JsonElement metadata = dynamic.getRaw().get("metadata");
+			JsonElement annotations = (metadata != null && metadata.isJsonObject())
+					? metadata.getAsJsonObject().get("annotations") : null;
+			if (annotations != null && annotations.isJsonObject()) {
+				annotations.getAsJsonObject().remove(LAST_APPLIED_CONFIGURATION);
+			}
+		}
+		else if (object != null && object.getMetadata() != null && object.getMetadata().getAnnotations() != null) {
+			object.getMetadata().getAnnotations().remove(LAST_APPLIED_CONFIGURATION);
+		}
+		return object;
 	}
 
 	private static KubernetesObject dropManagedFields(KubernetesObject object) {

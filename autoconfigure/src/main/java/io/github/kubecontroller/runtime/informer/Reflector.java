@@ -237,6 +237,11 @@ final class Reflector<T extends KubernetesObject> {
 							while (reader.hasNext()) {
 								JsonElement item = JsonParser.parseReader(reader);
 								if (item.isJsonObject()) {
+									CacheEntry<T> unchanged = unchanged(item.getAsJsonObject());
+									if (unchanged != null) {
+										listed.put(unchanged.key(), unchanged);
+										continue;
+									}
 									// Measured before decoding, which fills in kind and apiVersion.
 									long bytes = JsonLength.of(item);
 									CacheEntry<T> entry = decode("listed", item.getAsJsonObject());
@@ -403,6 +408,13 @@ final class Reflector<T extends KubernetesObject> {
 
 	/** @param bytes the length of the event's line, for the cache's approximate size */
 	private void applied(String type, JsonObject object, long bytes, Map<String, CacheEntry<T>> initial) {
+		if (initial != null) {
+			CacheEntry<T> unchanged = unchanged(object);
+			if (unchanged != null) {
+				initial.put(unchanged.key(), unchanged);
+				return;
+			}
+		}
 		CacheEntry<T> decoded = decode(type, object);
 		if (decoded == null) {
 			return;
@@ -447,6 +459,22 @@ final class Reflector<T extends KubernetesObject> {
 	}
 
 	/** Decodes an object, or logs why it cannot be and returns null: one bad object must not stop the informer. */
+	/**
+	 * The cached entry of a relisted object whose resourceVersion has not changed, or null. Reusing it means a relist
+	 * of unchanged objects decodes nothing and, while the new list is built beside the old cache, holds one copy of
+	 * each unchanged object instead of two: the relist's heap peak grows with what changed, not with the cache.
+	 */
+	private CacheEntry<T> unchanged(JsonObject object) {
+		JsonObject metadata = CacheEntry.member(object, "metadata");
+		String objectName = CacheEntry.text(metadata, "name");
+		String version = CacheEntry.text(metadata, "resourceVersion");
+		if (objectName == null || version == null) {
+			return null;
+		}
+		CacheEntry<T> cached = cache.entry(CacheEntry.key(CacheEntry.text(metadata, "namespace"), objectName));
+		return (cached != null && version.equals(cached.resourceVersion())) ? cached : null;
+	}
+
 	private CacheEntry<T> decode(String event, JsonObject object) {
 		try {
 			return decoder.decode(object);

@@ -78,7 +78,7 @@ class WidgetLifecycleTest {
 
 		// The marker label a test puts on the ConfigMap, as this pass saw it in the cache.
 		private static @Nullable String marker(ReconcileContext<Widget> context) {
-			return context.ownedObjects(V1ConfigMap.class).stream()
+			return context.ownedMetadata(V1ConfigMap.class).stream()
 					.map(child -> child.getMetadata().getLabels() == null ? null
 							: child.getMetadata().getLabels().get(MARKER))
 					.filter(value -> value != null).findFirst().orElse(null);
