@@ -3,14 +3,12 @@ package com.example.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kubecontroller.test.EmulatedCluster;
-import io.github.kubecontroller.test.EmulatedKubernetes;
+import io.github.kubecontroller.test.KubeControllerTest;
 import io.kubernetes.client.openapi.models.V1Service;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 
-@SpringBootTest
-@EmulatedKubernetes
+@KubeControllerTest
 class ExposeReconcilerTest {
 
 	@Autowired
