@@ -1,6 +1,7 @@
 package io.github.kubecontroller.runtime.controller;
 
 import io.github.kubecontroller.runtime.informer.CacheMode;
+import io.github.kubecontroller.runtime.informer.ObjectTransform;
 import io.github.kubecontroller.runtime.predicate.EventFilter;
 import io.github.kubecontroller.runtime.queue.ObjectKey;
 import io.github.kubecontroller.runtime.queue.RateLimiters;
@@ -43,13 +44,16 @@ import org.jspecify.annotations.Nullable;
  * @param cacheModes how owned and watched kinds are cached, where not by default: owned kinds are cached
  *        {@link CacheMode#METADATA_ONLY metadata only} (their events need only the owner references), watched kinds
  *        as {@link CacheMode#OBJECTS objects} (their mapping functions read them); see {@link #cacheMode(TypeRef)}
+ * @param primaryTransform applied to every primary object before it is cached, after the application-wide
+ *        transform (which drops managedFields): to keep only what the reconciler reads
  * @param <T> the primary Java type
  */
 public record ControllerSpec<T extends KubernetesObject>(String name, TypeRef<T> primary, Set<String> namespaces,
 		@Nullable String labelSelector, @Nullable String fieldSelector, List<TypeRef<?>> owns,
 		List<WatchedType<?>> watches, int concurrency, @Nullable String finalizer, EventFilter<T> eventFilter,
 		Duration resyncPeriod, Duration backoffBase, Duration backoffCap, Duration reconcileTimeout,
-		Duration syncTimeout, CacheMode primaryCache, Map<TypeRef<?>, CacheMode> cacheModes) {
+		Duration syncTimeout, CacheMode primaryCache, Map<TypeRef<?>, CacheMode> cacheModes,
+		ObjectTransform primaryTransform) {
 
 	/** Default number of objects a controller reconciles at once. */
 	public static final int DEFAULT_CONCURRENCY = 4;
@@ -98,6 +102,7 @@ public record ControllerSpec<T extends KubernetesObject>(String name, TypeRef<T>
 					+ "' are reconciled whole: cache them as OBJECTS or COMPACT, not METADATA_ONLY");
 		}
 		cacheModes = Map.copyOf(cacheModes);
+		Objects.requireNonNull(primaryTransform, "primaryTransform");
 	}
 
 	/**
@@ -157,6 +162,7 @@ public record ControllerSpec<T extends KubernetesObject>(String name, TypeRef<T>
 		private Duration syncTimeout = DEFAULT_SYNC_TIMEOUT;
 		private CacheMode primaryCache = CacheMode.OBJECTS;
 		private final Map<TypeRef<?>, CacheMode> cacheModes = new LinkedHashMap<>();
+		private ObjectTransform primaryTransform = ObjectTransform.NONE;
 
 		private Builder(String name, TypeRef<T> primary) {
 			this.name = name;
@@ -234,6 +240,15 @@ public record ControllerSpec<T extends KubernetesObject>(String name, TypeRef<T>
 			return this;
 		}
 
+		/**
+		 * Transforms every primary object before it is cached (after the application-wide transform): drop what
+		 * the reconciler never reads, such as a large field. The reconciler and listers see the transformed objects.
+		 */
+		public Builder<T> primaryTransform(ObjectTransform transform) {
+			this.primaryTransform = Objects.requireNonNull(transform, "transform");
+			return this;
+		}
+
 		/** How the primary objects are cached: {@link CacheMode#OBJECTS} (the default) or {@link CacheMode#COMPACT}. */
 		public Builder<T> primaryCache(CacheMode mode) {
 			this.primaryCache = Objects.requireNonNull(mode, "mode");
@@ -279,7 +294,7 @@ public record ControllerSpec<T extends KubernetesObject>(String name, TypeRef<T>
 		public ControllerSpec<T> build() {
 			return new ControllerSpec<>(name, primary, namespaces, labelSelector, fieldSelector, owns, watches,
 					concurrency, finalizer, eventFilter, resyncPeriod, backoffBase, backoffCap, reconcileTimeout,
-					syncTimeout, primaryCache, cacheModes);
+					syncTimeout, primaryCache, cacheModes, primaryTransform);
 		}
 	}
 }

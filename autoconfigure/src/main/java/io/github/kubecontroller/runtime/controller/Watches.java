@@ -65,7 +65,8 @@ final class Watches<T extends KubernetesObject> {
 		Map<@Nullable String, Informer<T>> primaryInformers = new LinkedHashMap<>();
 		for (String namespace : namespaces) {
 			WatchSpec watch = new WatchSpec(primaryType, namespace, spec.labelSelector(), spec.fieldSelector());
-			primaryInformers.put(namespace, dependencies.informers().informer(watch, javaType, spec.primaryCache()));
+			primaryInformers.put(namespace, dependencies.informers().informer(watch, javaType, spec.primaryCache(),
+					spec.primaryTransform()));
 		}
 		Map<TypeRef<?>, Kind> secondary = new LinkedHashMap<>();
 		for (TypeRef<?> owned : spec.owns()) {

@@ -44,8 +44,9 @@ final class DefaultInformer<T extends KubernetesObject> implements Informer<T> {
 	private final Thread listWatchThread;
 	private final Thread handlerThread;
 
-	DefaultInformer(ApiClient client, WatchSpec spec, Class<T> javaType, CacheMode mode, InformerOptions options,
-			Consumer<DefaultInformer<?>> onStop) {
+	/** @param transform applied after the options' transform; {@link ObjectTransform#NONE} for none */
+	DefaultInformer(ApiClient client, WatchSpec spec, Class<T> javaType, CacheMode mode, ObjectTransform transform,
+			InformerOptions options, Consumer<DefaultInformer<?>> onStop) {
 		this.spec = spec;
 		this.javaType = javaType;
 		this.cacheMode = mode;
@@ -58,7 +59,9 @@ final class DefaultInformer<T extends KubernetesObject> implements Informer<T> {
 		this.onStop = onStop;
 		ListWatchRequests requests = new ListWatchRequests(client, spec, options.watchTimeout().multipliedBy(2),
 				mode == CacheMode.METADATA_ONLY);
-		ObjectDecoder<T> decoder = new ObjectDecoder<>(javaType, spec.type(), options.transform(), name,
+		ObjectTransform combined = (transform == ObjectTransform.NONE) ? options.transform()
+				: options.transform().andThen(transform);
+		ObjectDecoder<T> decoder = new ObjectDecoder<>(javaType, spec.type(), combined, name,
 				mode == CacheMode.COMPACT);
 		this.reflector = new Reflector<>(spec, name, options, requests, decoder, cache, dispatcher, health);
 		this.listWatchThread = options.threadFactory().newThread(new NamedTask(threadName, reflector::run));

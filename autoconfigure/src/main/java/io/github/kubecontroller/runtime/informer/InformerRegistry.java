@@ -36,7 +36,7 @@ public final class InformerRegistry implements AutoCloseable {
 	/** How long {@link #close()} waits for the informer threads. */
 	private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
-	private record Key(WatchSpec spec, Class<?> javaType, CacheMode mode) {
+	private record Key(WatchSpec spec, Class<?> javaType, CacheMode mode, ObjectTransform transform) {
 	}
 
 	private final ApiClient client;
@@ -76,11 +76,21 @@ public final class InformerRegistry implements AutoCloseable {
 	 * {@link PartialObjectMetadata}, or the other way round
 	 * @throws IllegalStateException after {@link #close()}
 	 */
+	public <T extends KubernetesObject> Informer<T> informer(WatchSpec spec, Class<T> javaType, CacheMode mode) {
+		return informer(spec, javaType, mode, ObjectTransform.NONE);
+	}
+
+	/**
+	 * As {@link #informer(WatchSpec, Class, CacheMode)}, with a transform of this watch's own applied after the
+	 * registry's: to drop what only this watch's readers never need (a large field of a Secret, say). Watches with
+	 * another transform instance are separate watches, so keep one instance per purpose.
+	 */
 	public synchronized <T extends KubernetesObject> Informer<T> informer(WatchSpec spec, Class<T> javaType,
-			CacheMode mode) {
+			CacheMode mode, ObjectTransform transform) {
 		Objects.requireNonNull(spec, "spec");
 		Objects.requireNonNull(javaType, "javaType");
 		Objects.requireNonNull(mode, "mode");
+		Objects.requireNonNull(transform, "transform");
 		if ((mode == CacheMode.METADATA_ONLY) != (javaType == PartialObjectMetadata.class)) {
 			throw new IllegalArgumentException("A metadata-only informer decodes to PartialObjectMetadata, and only"
 					+ " it does: " + javaType.getSimpleName() + " cannot be cached as " + mode);
@@ -88,11 +98,11 @@ public final class InformerRegistry implements AutoCloseable {
 		if (closed) {
 			throw new IllegalStateException("the informer registry is closed");
 		}
-		Key key = new Key(spec, javaType, mode);
+		Key key = new Key(spec, javaType, mode, transform);
 		@SuppressWarnings("unchecked")
 		DefaultInformer<T> informer = (DefaultInformer<T>) informers.get(key);
 		if (informer == null) {
-			informer = new DefaultInformer<>(client, spec, javaType, mode, options, this::forget);
+			informer = new DefaultInformer<>(client, spec, javaType, mode, transform, options, this::forget);
 			informers.put(key, informer);
 			informer.start();
 			log.debug("Started {}", informer);
@@ -140,7 +150,7 @@ public final class InformerRegistry implements AutoCloseable {
 	}
 
 	private synchronized void forget(DefaultInformer<?> informer) {
-		if (informers.remove(new Key(informer.spec(), informer.javaType(), informer.cacheMode()), informer)) {
+		if (informers.values().remove(informer)) {
 			stopped.removeIf(DefaultInformer::ended);
 			stopped.add(informer);
 		}

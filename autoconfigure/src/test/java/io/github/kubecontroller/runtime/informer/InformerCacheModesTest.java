@@ -161,4 +161,25 @@ class InformerCacheModesTest {
 		assertThat(informer.getIndexer().getByKey(namespace + "/changed")).isNotSameAs(before);
 		assertThat(informer.approximateBytes()).isGreaterThanOrEqualTo(bytes);
 	}
+
+	@Test
+	void aWatchOfItsOwnTransformKeepsOnlyWhatItsReadersNeed() throws Exception {
+		createNamespace(core, "transform");
+		core.createNamespacedConfigMap("transform", bigConfigMap("transform", "a")).execute();
+		ObjectTransform dropPayload = (object) -> {
+			((V1ConfigMap) object).getData().remove("payload");
+			return object;
+		};
+		registry = new InformerRegistry(client, OPTIONS);
+		WatchSpec spec = WatchSpec.all(CONFIG_MAPS).inNamespace("transform");
+		Informer<V1ConfigMap> slim = registry.informer(spec, V1ConfigMap.class, CacheMode.OBJECTS, dropPayload);
+		Informer<V1ConfigMap> whole = registry.informer(spec, V1ConfigMap.class);
+		assertThat(slim.awaitSynced(DEADLINE) && whole.awaitSynced(DEADLINE)).isTrue();
+
+		V1ConfigMap cached = slim.getIndexer().getByKey("transform/a");
+		assertThat(cached.getData()).containsOnlyKeys("v");
+		assertThat(cached.getMetadata().getManagedFields()).as("the registry's transform ran too").isNullOrEmpty();
+		assertThat(whole.getIndexer().getByKey("transform/a").getData()).containsKey("payload");
+		assertThat(registry.informer(spec, V1ConfigMap.class, CacheMode.OBJECTS, dropPayload)).isSameAs(slim);
+	}
 }
