@@ -122,7 +122,7 @@ public class KubeControllersEndpoint {
 				spec.concurrency(), spec.finalizer(), controller.state().name(), controller.cachesSynced(),
 				reconciles.reconciles(), reconciles.failed(), queue,
 				runningNow(controller), errors.errors(name).stream().map(this::describe).toList(),
-				controller.informers().stream().map(KubeControllersEndpoint::describe).toList(),
+				controller.informers().stream().map(informer -> describe(informer, type)).toList(),
 				hotLoops.suspects(name).stream().map(KubeControllersEndpoint::describe).toList(),
 				stuckFinalizers.find(controller).stream().map(this::describe).toList());
 	}
@@ -147,10 +147,10 @@ public class KubeControllersEndpoint {
 				error.reason().description(), text(error.nextRetryAt()));
 	}
 
-	private static InformerDescriptor describe(Informer<?> informer) {
+	private static InformerDescriptor describe(Informer<?> informer, @Nullable ResourceType primaryType) {
 		WatchHealth health = informer.health();
-		return new InformerDescriptor(informer.spec().toString(), informer.size(), informer.approximateBytes(),
-				health.state().name(),
+		return new InformerDescriptor(informer.spec().toString(), informer.spec().type().equals(primaryType),
+				informer.size(), informer.approximateBytes(), health.state().name(),
 				text(health.since()), health.synced(), text(health.lastEvent()), text(health.lastRelist()),
 				health.lastError(), text(health.lastErrorAt()), health.consecutiveFailures(), health.relists(),
 				health.watchRestarts());
@@ -229,9 +229,9 @@ public class KubeControllersEndpoint {
 			@Nullable String nextRetryAt) {
 	}
 
-	/** One watch and its cache. */
-	public record InformerDescriptor(String watch, int cachedObjects, long approximateBytes, String state, @Nullable String since,
-			boolean synced, @Nullable String lastEvent, @Nullable String lastRelist, @Nullable String lastError,
+	/** One watch and its cache; {@code primary} when it watches the controller's primary kind. */
+	public record InformerDescriptor(String watch, boolean primary, int cachedObjects, long approximateBytes,
+			String state, @Nullable String since, boolean synced, @Nullable String lastEvent, @Nullable String lastRelist, @Nullable String lastError,
 			@Nullable String lastErrorAt, int consecutiveFailures, long relists, long restarts) {
 	}
 

@@ -83,6 +83,7 @@ class KubeControllersEndpointTest {
 			assertThat(stamper.cachesSynced()).isTrue();
 			assertThat(stamper.informers()).singleElement().satisfies(informer -> {
 				assertThat(informer.watch()).contains("busy");
+				assertThat(informer.primary()).isTrue();
 				assertThat(informer.cachedObjects()).isEqualTo(1);
 				assertThat(informer.state()).isEqualTo("WATCHING");
 			});
