@@ -37,8 +37,9 @@ final class DashboardPage {
 			throw new IllegalArgumentException("The dashboard template has no " + ENDPOINT_PLACEHOLDER);
 		}
 		this.template = template;
-		this.contentSecurityPolicy = "default-src 'none'; script-src " + hashOf(template, "script") + "; style-src "
-				+ hashOf(template, "style") + "; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'";
+		this.contentSecurityPolicy = "default-src 'none'; script-src " + hashOf(template, "script")
+				+ "; style-src " + hashOf(template, "style")
+				+ "; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'";
 		this.endpointPath = endpointPath;
 	}
 

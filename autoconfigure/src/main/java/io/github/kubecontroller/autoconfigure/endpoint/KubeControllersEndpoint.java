@@ -32,7 +32,8 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 /**
  * {@code /actuator/kubecontrollers}: every controller at a glance, and {@code /actuator/kubecontrollers/{name}} one
  * controller in detail: its resource and settings, queue, running reconciles, recent errors, watches, hot-loop
- * suspects and deletions stuck on its finalizer. Reconciles are totals since start: two reads tell a rate. Objects are named, never shown: no contents leave the cache.
+ * suspects and deletions stuck on its finalizer. Reconciles are counted since start: two reads tell a rate.
+ * Objects are named, never shown: no contents leave the cache.
  * A POST to {@code /actuator/kubecontrollers/{name}} with {@code namespace} and {@code object} queues that object
  * for a reconcile when {@code management.endpoint.kubecontrollers.requeue.enabled=true}.
  */
@@ -231,8 +232,9 @@ public class KubeControllersEndpoint {
 
 	/** One watch and its cache; {@code primary} when it watches the controller's primary kind. */
 	public record InformerDescriptor(String watch, boolean primary, int cachedObjects, long approximateBytes,
-			String state, @Nullable String since, boolean synced, @Nullable String lastEvent, @Nullable String lastRelist, @Nullable String lastError,
-			@Nullable String lastErrorAt, int consecutiveFailures, long relists, long restarts) {
+			String state, @Nullable String since, boolean synced, @Nullable String lastEvent,
+			@Nullable String lastRelist, @Nullable String lastError, @Nullable String lastErrorAt,
+			int consecutiveFailures, long relists, long restarts) {
 	}
 
 	/** An object reconciled over and over because of writes to it; values of the fields are never shown. */

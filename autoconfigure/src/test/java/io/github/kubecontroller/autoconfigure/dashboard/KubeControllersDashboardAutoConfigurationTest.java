@@ -115,6 +115,13 @@ class KubeControllersDashboardAutoConfigurationTest {
 	}
 
 	@Test
+	void warnsThatThePageCannotReachAnActuatorOnItsOwnPort(CapturedOutput output) {
+		runner.withPropertyValues("kube.controller.dashboard.enabled=true", "management.server.port=18081")
+				.run(context -> assertThat(context).hasNotFailed().hasBean(ROUTE));
+		assertThat(output).contains("the actuator listens on management.server.port");
+	}
+
+	@Test
 	void isNotServedWithoutControllersOrOutsideASpringMvcApplication() {
 		runner.withPropertyValues("kube.controller.dashboard.enabled=true", "kube.controller.enabled=false")
 				.run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(ROUTE)
