@@ -45,6 +45,8 @@ public class KubeControllerProperties {
 	 */
 	private final Map<String, ReconcilerSettings> reconcilers = new LinkedHashMap<>();
 
+	private final Dashboard dashboard = new Dashboard();
+
 	public boolean isEnabled() {
 		return enabled;
 	}
@@ -87,6 +89,10 @@ public class KubeControllerProperties {
 
 	public Map<String, ReconcilerSettings> getReconcilers() {
 		return reconcilers;
+	}
+
+	public Dashboard getDashboard() {
+		return dashboard;
 	}
 
 	/** How to reach the API server when the application does not define its own ApiClient bean. */
@@ -569,6 +575,40 @@ public class KubeControllerProperties {
 
 		public void setCache(@Nullable CacheMode cache) {
 			this.cache = cache;
+		}
+	}
+
+	/** The live page of the controllers, which reads the kubecontrollers actuator endpoint. */
+	public static class Dashboard {
+
+		/**
+		 * Whether to serve the page; it needs Spring MVC and the kubecontrollers endpoint exposed over HTTP.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Path of the page, under the servlet context path.
+		 */
+		private String path = "/kubecontrollers";
+
+		public boolean isEnabled() {
+			return enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getPath() {
+			return path;
+		}
+
+		public void setPath(String path) {
+			if (!path.startsWith("/")) {
+				throw new IllegalArgumentException("kube.controller.dashboard.path must start with '/', was '" + path
+						+ "'");
+			}
+			this.path = path;
 		}
 	}
 }

@@ -1,5 +1,6 @@
 package io.github.kubecontroller.sample;
 
+import io.github.kubecontroller.autoconfigure.KubeControllerProperties;
 import io.github.kubecontroller.autoconfigure.embedded.EmbeddedEmulator;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
@@ -50,6 +51,10 @@ class DemoWebsites implements ApplicationRunner {
 		if (context instanceof WebServerApplicationContext web && web.getWebServer() != null) {
 			int port = web.getWebServer().getPort();
 			log.info("actuator: http://localhost:{}/actuator/kubecontrollers", port);
+			KubeControllerProperties.Dashboard dashboard = context.getBean(KubeControllerProperties.class).getDashboard();
+			if (dashboard.isEnabled()) {
+				log.info("dashboard: http://localhost:{}{}", port, dashboard.getPath());
+			}
 		}
 		log.info("try: kubectl --kubeconfig {} get websites -w", emulator.kubeconfig());
 	}

@@ -7,6 +7,7 @@ import io.github.kubecontroller.runtime.diagnostics.HotLoopDetector;
 import io.github.kubecontroller.runtime.diagnostics.HotLoopSuspect;
 import io.github.kubecontroller.runtime.diagnostics.RecentError;
 import io.github.kubecontroller.runtime.diagnostics.RecentErrors;
+import io.github.kubecontroller.runtime.diagnostics.ReconcileCounts;
 import io.github.kubecontroller.runtime.diagnostics.RunningReconciles;
 import io.github.kubecontroller.runtime.diagnostics.StuckFinalizer;
 import io.github.kubecontroller.runtime.diagnostics.StuckFinalizers;
@@ -31,7 +32,8 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 /**
  * {@code /actuator/kubecontrollers}: every controller at a glance, and {@code /actuator/kubecontrollers/{name}} one
  * controller in detail: its resource and settings, queue, running reconciles, recent errors, watches, hot-loop
- * suspects and deletions stuck on its finalizer. Objects are named, never shown: no contents leave the cache.
+ * suspects and deletions stuck on its finalizer. Reconciles are counted since start: two reads tell a rate.
+ * Objects are named, never shown: no contents leave the cache.
  * A POST to {@code /actuator/kubecontrollers/{name}} with {@code namespace} and {@code object} queues that object
  * for a reconcile when {@code management.endpoint.kubecontrollers.requeue.enabled=true}.
  */
@@ -43,15 +45,18 @@ public class KubeControllersEndpoint {
 	private final RunningReconciles running;
 	private final HotLoopDetector hotLoops;
 	private final StuckFinalizers stuckFinalizers;
+	private final ReconcileCounts counts;
 	private final boolean requeueEnabled;
 
 	public KubeControllersEndpoint(KubeControllers controllers, RecentErrors errors, RunningReconciles running,
-			HotLoopDetector hotLoops, StuckFinalizers stuckFinalizers, boolean requeueEnabled) {
+			HotLoopDetector hotLoops, StuckFinalizers stuckFinalizers, ReconcileCounts counts,
+			boolean requeueEnabled) {
 		this.controllers = controllers;
 		this.errors = errors;
 		this.running = running;
 		this.hotLoops = hotLoops;
 		this.stuckFinalizers = stuckFinalizers;
+		this.counts = counts;
 		this.requeueEnabled = requeueEnabled;
 	}
 
@@ -63,9 +68,11 @@ public class KubeControllersEndpoint {
 			String name = controller.spec().name();
 			WorkQueue.Stats queue = controller.queueStats();
 			ResourceType type = controller.primaryType();
+			ReconcileCounts.Counts reconciles = counts.of(name);
 			summaries.put(name, new ControllerSummary(controller.state().name(), type == null ? null : type.kind(),
-					controller.cachesSynced(), queue.depth(), queue.inFlight(), errors.failingObjects(name),
-					hotLoops.suspects(name).size(), stuckFinalizers.count(controller)));
+					controller.cachesSynced(), queue.depth(), queue.inFlight(), reconciles.reconciles(),
+					reconciles.failed(), errors.failingObjects(name), hotLoops.suspects(name).size(),
+					stuckFinalizers.count(controller)));
 		}
 		return new ControllersDescriptor(summaries);
 	}
@@ -108,13 +115,15 @@ public class KubeControllersEndpoint {
 		WorkQueue.Stats stats = controller.queueStats();
 		QueueDescriptor queue = new QueueDescriptor(stats.depth(), stats.delayed(), stats.inFlight(), stats.adds(),
 				stats.retries(), stats.longestRunning().toMillis());
+		ReconcileCounts.Counts reconciles = counts.of(name);
 		return new ControllerDescriptor(name,
 				type == null ? null : new ResourceDescriptor(type.group(), type.version(), type.kind(), type.plural(),
 						type.namespaced()),
 				spec.namespaces().stream().sorted().toList(), spec.labelSelector(), spec.fieldSelector(),
-				spec.concurrency(), spec.finalizer(), controller.state().name(), controller.cachesSynced(), queue,
+				spec.concurrency(), spec.finalizer(), controller.state().name(), controller.cachesSynced(),
+				reconciles.reconciles(), reconciles.failed(), queue,
 				runningNow(controller), errors.errors(name).stream().map(this::describe).toList(),
-				controller.informers().stream().map(KubeControllersEndpoint::describe).toList(),
+				controller.informers().stream().map(informer -> describe(informer, type)).toList(),
 				hotLoops.suspects(name).stream().map(KubeControllersEndpoint::describe).toList(),
 				stuckFinalizers.find(controller).stream().map(this::describe).toList());
 	}
@@ -139,10 +148,10 @@ public class KubeControllersEndpoint {
 				error.reason().description(), text(error.nextRetryAt()));
 	}
 
-	private static InformerDescriptor describe(Informer<?> informer) {
+	private static InformerDescriptor describe(Informer<?> informer, @Nullable ResourceType primaryType) {
 		WatchHealth health = informer.health();
-		return new InformerDescriptor(informer.spec().toString(), informer.size(), informer.approximateBytes(),
-				health.state().name(),
+		return new InformerDescriptor(informer.spec().toString(), informer.spec().type().equals(primaryType),
+				informer.size(), informer.approximateBytes(), health.state().name(),
 				text(health.since()), health.synced(), text(health.lastEvent()), text(health.lastRelist()),
 				health.lastError(), text(health.lastErrorAt()), health.consecutiveFailures(), health.relists(),
 				health.watchRestarts());
@@ -179,18 +188,25 @@ public class KubeControllersEndpoint {
 	 * @param cachesSynced whether every cache it reads has synced
 	 * @param queueDepth objects waiting for a worker
 	 * @param reconcilesRunning objects being reconciled now
+	 * @param reconciles reconciles finished since start
+	 * @param failedReconciles those of them that failed
 	 * @param failingObjects objects whose last reconcile failed
 	 * @param hotLoopSuspects objects suspected of a hot loop now
 	 * @param stuckFinalizers objects whose deletion waits for the finalizer too long
 	 */
 	public record ControllerSummary(String state, @Nullable String kind, boolean cachesSynced, int queueDepth,
-			int reconcilesRunning, int failingObjects, int hotLoopSuspects, int stuckFinalizers) {
+			int reconcilesRunning, long reconciles, long failedReconciles, int failingObjects, int hotLoopSuspects,
+			int stuckFinalizers) {
 	}
 
-	/** One controller in detail; times are ISO-8601 instants. */
+	/**
+	 * One controller in detail; times are ISO-8601 instants, {@code reconciles} and {@code failedReconciles} totals
+	 * since start.
+	 */
 	public record ControllerDescriptor(String name, @Nullable ResourceDescriptor resource, List<String> namespaces,
 			@Nullable String labelSelector, @Nullable String fieldSelector, int concurrency,
-			@Nullable String finalizer, String state, boolean cachesSynced, QueueDescriptor queue,
+			@Nullable String finalizer, String state, boolean cachesSynced, long reconciles, long failedReconciles,
+			QueueDescriptor queue,
 			List<RunningReconcile> reconcilesRunning, List<ErrorDescriptor> recentErrors,
 			List<InformerDescriptor> informers, List<HotLoopDescriptor> hotLoopSuspects,
 			List<StuckFinalizerDescriptor> stuckFinalizers) {
@@ -214,10 +230,11 @@ public class KubeControllersEndpoint {
 			@Nullable String nextRetryAt) {
 	}
 
-	/** One watch and its cache. */
-	public record InformerDescriptor(String watch, int cachedObjects, long approximateBytes, String state, @Nullable String since,
-			boolean synced, @Nullable String lastEvent, @Nullable String lastRelist, @Nullable String lastError,
-			@Nullable String lastErrorAt, int consecutiveFailures, long relists, long restarts) {
+	/** One watch and its cache; {@code primary} when it watches the controller's primary kind. */
+	public record InformerDescriptor(String watch, boolean primary, int cachedObjects, long approximateBytes,
+			String state, @Nullable String since, boolean synced, @Nullable String lastEvent,
+			@Nullable String lastRelist, @Nullable String lastError, @Nullable String lastErrorAt,
+			int consecutiveFailures, long relists, long restarts) {
 	}
 
 	/** An object reconciled over and over because of writes to it; values of the fields are never shown. */

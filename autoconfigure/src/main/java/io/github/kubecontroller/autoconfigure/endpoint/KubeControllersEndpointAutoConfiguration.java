@@ -5,6 +5,7 @@ import io.github.kubecontroller.autoconfigure.KubeControllerProperties;
 import io.github.kubecontroller.autoconfigure.KubeControllers;
 import io.github.kubecontroller.runtime.diagnostics.HotLoopDetector;
 import io.github.kubecontroller.runtime.diagnostics.RecentErrors;
+import io.github.kubecontroller.runtime.diagnostics.ReconcileCounts;
 import io.github.kubecontroller.runtime.diagnostics.RunningReconciles;
 import io.github.kubecontroller.runtime.diagnostics.StuckFinalizers;
 import java.time.Clock;
@@ -18,7 +19,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Diagnostics of the controllers (recent errors, running reconciles, hot-loop warnings, stuck finalizers) and, when
+ * Diagnostics of the controllers (recent errors, running reconciles, reconcile counts, hot-loop warnings, stuck
+ * finalizers) and, when
  * Spring Boot Actuator is present and the endpoint is exposed, the {@code kubecontrollers} endpoint that shows them.
  *
  * <p>The diagnostics need no actuator: the hot-loop WARN is worth having in every application, and metrics read the
@@ -39,6 +41,12 @@ public final class KubeControllersEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	RunningReconciles kubeControllersRunningReconciles() {
 		return new RunningReconciles();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ReconcileCounts kubeControllersReconcileCounts() {
+		return new ReconcileCounts();
 	}
 
 	@Bean
@@ -68,8 +76,8 @@ public final class KubeControllersEndpointAutoConfiguration {
 		@ConditionalOnAvailableEndpoint
 		KubeControllersEndpoint kubeControllersEndpoint(KubeControllers controllers, RecentErrors errors,
 				RunningReconciles running, HotLoopDetector hotLoops, StuckFinalizers stuckFinalizers,
-				KubeControllersEndpointProperties properties) {
-			return new KubeControllersEndpoint(controllers, errors, running, hotLoops, stuckFinalizers,
+				ReconcileCounts counts, KubeControllersEndpointProperties properties) {
+			return new KubeControllersEndpoint(controllers, errors, running, hotLoops, stuckFinalizers, counts,
 					properties.getRequeue().isEnabled());
 		}
 	}

@@ -83,6 +83,7 @@ class KubeControllersEndpointTest {
 			assertThat(stamper.cachesSynced()).isTrue();
 			assertThat(stamper.informers()).singleElement().satisfies(informer -> {
 				assertThat(informer.watch()).contains("busy");
+				assertThat(informer.primary()).isTrue();
 				assertThat(informer.cachedObjects()).isEqualTo(1);
 				assertThat(informer.state()).isEqualTo("WATCHING");
 			});
@@ -95,6 +96,37 @@ class KubeControllersEndpointTest {
 			assertThat(everything).doesNotContain(SECRET_VALUE).doesNotContain("password");
 			assertThat(endpoint.controller("nope")).isNull();
 		});
+	}
+
+	@Test
+	void countsReconcilesAndFailedReconcilesSinceStart() {
+		runner.withUserConfiguration(GrumpyReconcilers.class)
+				.withPropertyValues("kube.controller.reconcilers.grumpy.namespaces=calm",
+						"kube.controller.reconcilers.grumpy.backoff-cap=1s")
+				.run(context -> {
+					assertThat(context).hasNotFailed();
+					KubeControllersEndpoint endpoint = context.getBean(KubeControllersEndpoint.class);
+					CalmReconciler calm = context.getBean(CalmReconciler.class);
+					await().atMost(DEADLINE).until(() -> endpoint.controllers().controllers().get("calm").reconciles() >= 1
+							&& endpoint.controllers().controllers().get("grumpy").failedReconciles() >= 2);
+
+					// A reconcile is counted when it has finished: the reconciler's own count may be one ahead.
+					KubeControllersEndpoint.ControllerSummary calmSummary = endpoint.controllers().controllers()
+							.get("calm");
+					assertThat(calmSummary.reconciles()).isBetween(calm.passes.get() - 1, calm.passes.get());
+					assertThat(calmSummary.failedReconciles()).isZero();
+					KubeControllersEndpoint.ControllerSummary grumpy = endpoint.controllers().controllers()
+							.get("grumpy");
+					assertThat(grumpy.failedReconciles()).isEqualTo(grumpy.reconciles());
+					assertThat(grumpy.failingObjects()).isEqualTo(1);
+
+					KubeControllersEndpoint.ControllerDescriptor calmDetail = endpoint.controller("calm");
+					assertThat(calmDetail.reconciles()).isGreaterThanOrEqualTo(calmSummary.reconciles());
+					assertThat(calmDetail.failedReconciles()).isZero();
+					KubeControllersEndpoint.ControllerDescriptor grumpyDetail = endpoint.controller("grumpy");
+					assertThat(grumpyDetail.reconciles()).isGreaterThanOrEqualTo(grumpy.reconciles());
+					assertThat(grumpyDetail.failedReconciles()).isEqualTo(grumpyDetail.reconciles());
+				});
 	}
 
 	@Test
@@ -154,6 +186,25 @@ class KubeControllersEndpointTest {
 							.name(resource.getMetadata().getName())
 							.annotations(Map.of("diag.kubecontroller.io/touched", String.valueOf(System.nanoTime())))));
 			return Result.done();
+		}
+	}
+
+	/** Fails every reconcile. */
+	@Reconciler(name = "grumpy")
+	static class GrumpyReconciler implements ResourceReconciler<V1ConfigMap> {
+
+		@Override
+		public Result reconcile(V1ConfigMap resource, ReconcileContext<V1ConfigMap> context) {
+			throw new IllegalStateException("grumpy refuses " + context.key());
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class GrumpyReconcilers {
+
+		@Bean
+		GrumpyReconciler grumpyReconciler() {
+			return new GrumpyReconciler();
 		}
 	}
 
