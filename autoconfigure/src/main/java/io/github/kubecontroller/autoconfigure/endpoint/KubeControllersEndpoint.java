@@ -151,7 +151,7 @@ public class KubeControllersEndpoint {
 	private static InformerDescriptor describe(Informer<?> informer, @Nullable ResourceType primaryType) {
 		WatchHealth health = informer.health();
 		return new InformerDescriptor(informer.spec().toString(), informer.spec().type().equals(primaryType),
-				informer.size(), informer.approximateBytes(), health.state().name(),
+				informer.cacheMode().name(), informer.size(), informer.approximateBytes(), health.state().name(),
 				text(health.since()), health.synced(), text(health.lastEvent()), text(health.lastRelist()),
 				health.lastError(), text(health.lastErrorAt()), health.consecutiveFailures(), health.relists(),
 				health.watchRestarts());
@@ -231,7 +231,7 @@ public class KubeControllersEndpoint {
 	}
 
 	/** One watch and its cache; {@code primary} when it watches the controller's primary kind. */
-	public record InformerDescriptor(String watch, boolean primary, int cachedObjects, long approximateBytes,
+	public record InformerDescriptor(String watch, boolean primary, String cache, int cachedObjects, long approximateBytes,
 			String state, @Nullable String since, boolean synced, @Nullable String lastEvent,
 			@Nullable String lastRelist, @Nullable String lastError, @Nullable String lastErrorAt,
 			int consecutiveFailures, long relists, long restarts) {

@@ -84,6 +84,7 @@ class KubeControllersEndpointTest {
 			assertThat(stamper.informers()).singleElement().satisfies(informer -> {
 				assertThat(informer.watch()).contains("busy");
 				assertThat(informer.primary()).isTrue();
+				assertThat(informer.cache()).isEqualTo("OBJECTS");
 				assertThat(informer.cachedObjects()).isEqualTo(1);
 				assertThat(informer.state()).isEqualTo("WATCHING");
 			});
