@@ -1,7 +1,9 @@
 package io.github.kubecontroller.autoconfigure;
 
 import io.github.kubecontroller.runtime.client.ApiClientFactory;
+import io.github.kubecontroller.runtime.client.ApiWarnings;
 import io.github.kubecontroller.runtime.client.ClientSettings;
+import io.github.kubecontroller.runtime.client.RequestRetries;
 import io.github.kubecontroller.runtime.controller.Controller;
 import io.github.kubecontroller.runtime.controller.ControllerDependencies;
 import io.github.kubecontroller.runtime.controller.ControllerObserver;
@@ -56,7 +58,14 @@ public final class KubeControllerAutoConfiguration {
 				.withCaFile(client.getCaFile())
 				.withInsecureSkipTlsVerify(client.isInsecureSkipTlsVerify())
 				.withTimeouts(client.getConnectTimeout(), client.getReadTimeout(), client.getCallTimeout());
-		return new ApiClientFactory().create(settings);
+		if (client.getMaxRetries() < 0) {
+			throw new IllegalArgumentException("kube.controller.client.max-retries must not be negative, was "
+					+ client.getMaxRetries() + "; use 0 to disable retries");
+		}
+		ApiClient apiClient = new ApiClientFactory().create(settings);
+		RequestRetries.install(apiClient, client.getMaxRetries());
+		ApiWarnings.install(apiClient);
+		return apiClient;
 	}
 
 	@Bean

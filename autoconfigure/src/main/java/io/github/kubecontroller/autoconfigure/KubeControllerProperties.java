@@ -148,6 +148,12 @@ public class KubeControllerProperties {
 		 */
 		private Duration callTimeout = Duration.ZERO;
 
+		/**
+		 * How many times a request answered 429, 503 or 504 is sent again, after the Retry-After it asks for
+		 * (10 s at most each). Creates and watches are never sent again. 0 disables retries.
+		 */
+		private int maxRetries = 3;
+
 		public @Nullable String getMasterUrl() {
 			return masterUrl;
 		}
@@ -226,6 +232,14 @@ public class KubeControllerProperties {
 
 		public void setCallTimeout(Duration callTimeout) {
 			this.callTimeout = callTimeout;
+		}
+
+		public int getMaxRetries() {
+			return maxRetries;
+		}
+
+		public void setMaxRetries(int maxRetries) {
+			this.maxRetries = maxRetries;
 		}
 	}
 
