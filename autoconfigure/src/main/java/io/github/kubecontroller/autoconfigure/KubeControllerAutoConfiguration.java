@@ -2,6 +2,7 @@ package io.github.kubecontroller.autoconfigure;
 
 import io.github.kubecontroller.runtime.client.ApiClientFactory;
 import io.github.kubecontroller.runtime.client.ApiWarnings;
+import io.github.kubecontroller.runtime.client.ClientRateLimit;
 import io.github.kubecontroller.runtime.client.ClientSettings;
 import io.github.kubecontroller.runtime.client.RequestRetries;
 import io.github.kubecontroller.runtime.controller.Controller;
@@ -65,6 +66,14 @@ public final class KubeControllerAutoConfiguration {
 		ApiClient apiClient = new ApiClientFactory().create(settings);
 		RequestRetries.install(apiClient, client.getMaxRetries());
 		ApiWarnings.install(apiClient);
+		if (client.getQps() < 0 || client.getBurst() < 0) {
+			throw new IllegalArgumentException("kube.controller.client.qps and .burst must not be negative, were "
+					+ client.getQps() + " and " + client.getBurst() + "; use qps 0 for no client-side limit");
+		}
+		if (client.getQps() > 0) {
+			int burst = (client.getBurst() > 0) ? client.getBurst() : (int) Math.max(1, Math.ceil(2 * client.getQps()));
+			ClientRateLimit.install(apiClient, client.getQps(), burst);
+		}
 		return apiClient;
 	}
 

@@ -154,6 +154,17 @@ public class KubeControllerProperties {
 		 */
 		private int maxRetries = 3;
 
+		/**
+		 * Client-side limit of requests per second, as client-go's QPS; 0 (the default) for none, leaving the
+		 * API server's priority and fairness to throttle.
+		 */
+		private double qps = 0;
+
+		/**
+		 * Requests allowed at once above the qps limit; 0 for twice the qps (at least 1).
+		 */
+		private int burst = 0;
+
 		public @Nullable String getMasterUrl() {
 			return masterUrl;
 		}
@@ -236,6 +247,22 @@ public class KubeControllerProperties {
 
 		public int getMaxRetries() {
 			return maxRetries;
+		}
+
+		public double getQps() {
+			return qps;
+		}
+
+		public void setQps(double qps) {
+			this.qps = qps;
+		}
+
+		public int getBurst() {
+			return burst;
+		}
+
+		public void setBurst(int burst) {
+			this.burst = burst;
 		}
 
 		public void setMaxRetries(int maxRetries) {

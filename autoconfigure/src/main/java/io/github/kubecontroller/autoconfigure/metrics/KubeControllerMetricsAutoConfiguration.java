@@ -4,8 +4,12 @@ import io.github.kubecontroller.autoconfigure.KubeControllerAutoConfiguration;
 import io.github.kubecontroller.autoconfigure.KubeControllers;
 import io.github.kubecontroller.runtime.diagnostics.HotLoopDetector;
 import io.github.kubecontroller.runtime.diagnostics.StuckFinalizers;
+import io.github.kubecontroller.runtime.client.ClientRateLimit;
 import io.kubernetes.client.openapi.ApiClient;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -48,6 +52,24 @@ public final class KubeControllerMetricsAutoConfiguration {
 			ObjectProvider<HotLoopDetector> hotLoops, ObjectProvider<StuckFinalizers> stuckFinalizers) {
 		return new ControllerMetersBinding(controllers, controllerMetrics, informerMetrics,
 				new DiagnosticsMetrics(registry, hotLoops.getIfAvailable(), stuckFinalizers.getIfAvailable()));
+	}
+
+	/**
+	 * The time requests waited for the client-side rate limit ({@code kube.controller.client.qps}), when one is
+	 * set: a limit set too low shows as waits growing with the load.
+	 */
+	@Bean
+	MeterBinder kubeClientRateLimitMetrics(ObjectProvider<ApiClient> clients) {
+		return (registry) -> clients.orderedStream().map(ClientRateLimit::of).flatMap(Optional::stream).findFirst()
+			.ifPresent((limit) -> {
+				FunctionCounter.builder("kube.controller.client.rate.limit.wait.seconds", limit,
+						(l) -> l.waited().toNanos() / 1e9)
+					.description("Time API requests waited for the client-side rate limit")
+					.register(registry);
+				FunctionCounter.builder("kube.controller.client.rate.limit.waits", limit, ClientRateLimit::waits)
+					.description("API requests that waited for the client-side rate limit")
+					.register(registry);
+			});
 	}
 
 	// Static, so that the post-processor is created without this configuration and before the ApiClient bean.

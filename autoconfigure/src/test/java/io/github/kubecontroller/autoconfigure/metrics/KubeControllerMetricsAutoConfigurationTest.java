@@ -23,6 +23,7 @@ import io.kubernetes.client.openapi.models.V1Namespace;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -253,6 +254,31 @@ class KubeControllerMetricsAutoConfigurationTest {
 				assertThat(simple.get("kube.controller.cache.objects").tag("namespace_scope", namespace).gauge()
 					.value()).isEqualTo(1);
 			});
+	}
+
+	@Test
+	void waitsForTheClientSideRateLimitAreCounted() {
+		SimpleMeterRegistry simple = new SimpleMeterRegistry();
+		onEmulator().withBean(MeterRegistry.class, () -> simple)
+			.withPropertyValues("kube.controller.client.qps=2", "kube.controller.client.burst=1")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				context.getBean("kubeClientRateLimitMetrics", MeterBinder.class).bindTo(simple);
+				CoreV1Api api = new CoreV1Api(context.getBean(ApiClient.class));
+				api.listNamespace().execute();
+				api.listNamespace().execute();
+
+				assertThat(simple.get("kube.controller.client.rate.limit.waits").functionCounter().count())
+					.isGreaterThanOrEqualTo(1);
+				assertThat(simple.get("kube.controller.client.rate.limit.wait.seconds").functionCounter().count())
+					.isPositive();
+			});
+		onEmulator().withBean(MeterRegistry.class, SimpleMeterRegistry::new).run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			context.getBean("kubeClientRateLimitMetrics", MeterBinder.class).bindTo(registry);
+			assertThat(registry.find("kube.controller.client.rate.limit.waits").meters()).as("no limit, no meter")
+				.isEmpty();
+		});
 	}
 
 	@Test
