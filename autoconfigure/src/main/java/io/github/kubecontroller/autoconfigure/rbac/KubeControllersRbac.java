@@ -27,7 +27,7 @@ public final class KubeControllersRbac {
 
 	private final KubeControllerProperties.Rbac settings;
 
-	private final RbacManifest manifest;
+	private final String name;
 
 	/**
 	 * @param applicationName the default name of the roles ({@code spring.application.name}), or null
@@ -38,9 +38,7 @@ public final class KubeControllersRbac {
 		this.discovery = Objects.requireNonNull(discovery, "discovery");
 		this.client = Objects.requireNonNull(client, "client");
 		this.settings = Objects.requireNonNull(settings, "settings");
-		String name = firstSet(settings.getName(), applicationName, "kube-controller");
-		this.manifest = new RbacManifest(name, firstSet(settings.getServiceAccount(), name, name),
-				settings.getServiceAccountNamespace());
+		this.name = firstSet(settings.getName(), applicationName, "kube-controller");
 	}
 
 	/** The rules the controllers need, with the configured extra rules. */
@@ -65,12 +63,24 @@ public final class KubeControllersRbac {
 
 	/** The manifest: ServiceAccount, ClusterRole, Roles and their bindings, as YAML. */
 	public String yaml() {
-		return manifest.yaml(policy());
+		return manifest().yaml(policy());
 	}
 
-	/** The names the manifest uses. */
+	/**
+	 * The names the manifest uses.
+	 *
+	 * @throws IllegalArgumentException when one is not a valid Kubernetes name (checked here rather than at start-up,
+	 * so that an application name such as "My Operator" fails only the manifest, naming the setting to give)
+	 */
 	public RbacManifest manifest() {
-		return manifest;
+		try {
+			return new RbacManifest(name, firstSet(settings.getServiceAccount(), name, name),
+					settings.getServiceAccountNamespace());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException(ex.getMessage() + "; set kube.controller.rbac.name,"
+					+ " kube.controller.rbac.service-account or kube.controller.rbac.service-account-namespace", ex);
+		}
 	}
 
 	private static PolicyRule rule(KubeControllerProperties.Rbac.ExtraRule extra, String property) {

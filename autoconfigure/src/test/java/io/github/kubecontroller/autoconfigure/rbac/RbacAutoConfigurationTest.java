@@ -1,6 +1,7 @@
 package io.github.kubecontroller.autoconfigure.rbac;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kubecontroller.autoconfigure.KubeControllerAutoConfiguration;
 import io.github.kubecontroller.autoconfigure.KubeControllers;
@@ -89,6 +90,16 @@ class RbacAutoConfigurationTest {
 					assertThat(rbac.policy().reasons("vault", secrets))
 						.containsExactly("added by kube.controller.rbac.extra-rules[0]");
 				});
+	}
+
+	@Test
+	void anApplicationNameThatIsNoKubernetesNameFailsOnlyTheManifest() {
+		runner.withPropertyValues("spring.application.name=Gizmo Operator").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThatThrownBy(() -> context.getBean(KubeControllersRbac.class).yaml())
+				.hasMessageContaining("\"Gizmo Operator\" is not a valid Kubernetes name")
+				.hasMessageContaining("set kube.controller.rbac.name");
+		});
 	}
 
 	@Test
