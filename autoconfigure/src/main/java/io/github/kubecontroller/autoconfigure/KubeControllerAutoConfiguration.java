@@ -135,7 +135,8 @@ public final class KubeControllerAutoConfiguration {
 					+ " does not name a @Reconciler bean; the reconcilers are " + new TreeSet<>(controllerNames(beans))
 					+ ". Fix the name or remove the setting.");
 		}
-		return new KubeControllers(new ArrayList<>(controllers.values()), properties.getShutdownGracePeriod());
+		return new KubeControllers(new ArrayList<>(controllers.values()), properties.getShutdownGracePeriod(),
+				properties.isAutoStartup());
 	}
 
 	@SuppressWarnings("unchecked")

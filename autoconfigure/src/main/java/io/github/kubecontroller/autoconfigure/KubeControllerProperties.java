@@ -23,6 +23,12 @@ public class KubeControllerProperties {
 	private boolean enabled = true;
 
 	/**
+	 * Whether the controllers start with the application context; when false, they are made but not started (as
+	 * when only their RBAC rules are exported).
+	 */
+	private boolean autoStartup = true;
+
+	/**
 	 * How long stopping the application waits for reconciles in flight before interrupting them.
 	 */
 	private Duration shutdownGracePeriod = Duration.ofSeconds(30);
@@ -53,6 +59,14 @@ public class KubeControllerProperties {
 
 	public void setEnabled(boolean enabled) {
 		this.enabled = enabled;
+	}
+
+	public boolean isAutoStartup() {
+		return autoStartup;
+	}
+
+	public void setAutoStartup(boolean autoStartup) {
+		this.autoStartup = autoStartup;
 	}
 
 	public Duration getShutdownGracePeriod() {
@@ -650,6 +664,137 @@ public class KubeControllerProperties {
 						+ "'");
 			}
 			this.path = path;
+		}
+	}
+
+	private final Rbac rbac = new Rbac();
+
+	public Rbac getRbac() {
+		return rbac;
+	}
+
+	/** The RBAC manifest generated from the controllers (the kuberbac actuator endpoint, RbacManifestExport). */
+	public static class Rbac {
+
+		/**
+		 * Name of the generated roles and bindings; spring.application.name when not set, else kube-controller.
+		 */
+		private @Nullable String name;
+
+		/**
+		 * ServiceAccount the application runs as; the name of the roles when not set.
+		 */
+		private @Nullable String serviceAccount;
+
+		/**
+		 * Namespace of the ServiceAccount.
+		 */
+		private String serviceAccountNamespace = "default";
+
+		/**
+		 * Whether the rules let controllers record Events; turn off when no reconciler records any.
+		 */
+		private boolean events = true;
+
+		/**
+		 * Rules for what reconcilers read or write beyond the kinds their controllers declare.
+		 */
+		private List<ExtraRule> extraRules = new ArrayList<>();
+
+		public @Nullable String getName() {
+			return name;
+		}
+
+		public void setName(@Nullable String name) {
+			this.name = name;
+		}
+
+		public @Nullable String getServiceAccount() {
+			return serviceAccount;
+		}
+
+		public void setServiceAccount(@Nullable String serviceAccount) {
+			this.serviceAccount = serviceAccount;
+		}
+
+		public String getServiceAccountNamespace() {
+			return serviceAccountNamespace;
+		}
+
+		public void setServiceAccountNamespace(String serviceAccountNamespace) {
+			this.serviceAccountNamespace = serviceAccountNamespace;
+		}
+
+		public boolean isEvents() {
+			return events;
+		}
+
+		public void setEvents(boolean events) {
+			this.events = events;
+		}
+
+		public List<ExtraRule> getExtraRules() {
+			return extraRules;
+		}
+
+		public void setExtraRules(List<ExtraRule> extraRules) {
+			this.extraRules = new ArrayList<>(extraRules);
+		}
+
+		/** A rule added to the generated ones, in the ClusterRole or in the Roles of some namespaces. */
+		public static class ExtraRule {
+
+			/**
+			 * API groups of the rule; the core group when not set.
+			 */
+			private List<String> apiGroups = new ArrayList<>(List.of(""));
+
+			/**
+			 * Resources of the rule, by plural, such as secrets or pods/log.
+			 */
+			private List<String> resources = new ArrayList<>();
+
+			/**
+			 * Verbs of the rule, such as get, list or delete.
+			 */
+			private List<String> verbs = new ArrayList<>();
+
+			/**
+			 * Namespaces whose Role gets the rule; the ClusterRole when empty.
+			 */
+			private List<String> namespaces = new ArrayList<>();
+
+			public List<String> getApiGroups() {
+				return apiGroups;
+			}
+
+			public void setApiGroups(List<String> apiGroups) {
+				this.apiGroups = new ArrayList<>(apiGroups);
+			}
+
+			public List<String> getResources() {
+				return resources;
+			}
+
+			public void setResources(List<String> resources) {
+				this.resources = new ArrayList<>(resources);
+			}
+
+			public List<String> getVerbs() {
+				return verbs;
+			}
+
+			public void setVerbs(List<String> verbs) {
+				this.verbs = new ArrayList<>(verbs);
+			}
+
+			public List<String> getNamespaces() {
+				return namespaces;
+			}
+
+			public void setNamespaces(List<String> namespaces) {
+				this.namespaces = new ArrayList<>(namespaces);
+			}
 		}
 	}
 }

@@ -12,7 +12,9 @@ import org.springframework.context.SmartLifecycle;
 /**
  * The application's controllers, started and stopped with the application context. Start-up opens every watch,
  * waits until every cache has synced (failing the start-up with the reason when one does not sync in time), then
- * starts the workers. Stopping lets reconciles in flight finish within the grace period.
+ * starts the workers. Stopping lets reconciles in flight finish within the grace period. With
+ * {@code kube.controller.auto-startup=false} they are not started with the context (their specs can still be read,
+ * for instance to export their RBAC rules); {@link #start()} starts them.
  */
 public final class KubeControllers implements SmartLifecycle {
 
@@ -25,11 +27,13 @@ public final class KubeControllers implements SmartLifecycle {
 
 	private final List<Controller<?>> controllers;
 	private final Duration shutdownGracePeriod;
+	private final boolean autoStartup;
 	private volatile boolean running;
 
-	KubeControllers(List<Controller<?>> controllers, Duration shutdownGracePeriod) {
+	KubeControllers(List<Controller<?>> controllers, Duration shutdownGracePeriod, boolean autoStartup) {
 		this.controllers = List.copyOf(controllers);
 		this.shutdownGracePeriod = shutdownGracePeriod;
+		this.autoStartup = autoStartup;
 	}
 
 	/** Every controller of the application. */
@@ -98,6 +102,11 @@ public final class KubeControllers implements SmartLifecycle {
 				return;
 			}
 		}
+	}
+
+	@Override
+	public boolean isAutoStartup() {
+		return autoStartup;
 	}
 
 	@Override

@@ -83,12 +83,23 @@ public record ApiFailure(int code, String reason, String message, @Nullable Dura
 	/**
 	 * A failure in a few words for logs and diagnostics: an API server's answer as {@code API error <code>
 	 * <reason>: <message>} (client-java's own message spans lines with every header and the body), anything else as
-	 * its {@code toString()}.
+	 * its {@code toString()}. An RBAC denial names the rule to add instead of repeating the server's message:
+	 * {@code API error 403 Forbidden: <user> cannot patch widgets.demo.example.com/status in namespace ns: add the
+	 * RBAC rule apiGroups: ["demo.example.com"], resources: ["widgets/status"], verbs: ["patch"]}.
 	 */
 	public static String summary(Throwable failure) {
 		if (failure instanceof ApiException api && api.getCode() != 0) {
 			ApiFailure answer = of(failure);
-			return "API error " + answer.code() + " " + answer.reason() + ": " + answer.message();
+			String prefix = "API error " + answer.code() + " " + answer.reason() + ": ";
+			Matcher denial = (answer.code() == 403) ? FORBIDDEN_RESOURCE.matcher(answer.message()) : null;
+			if (denial != null && denial.find()) {
+				// Short enough for a one-line diagnostic: the request and the rule say all the message said.
+				String scope = (denial.group(5) != null) ? "in namespace " + denial.group(5) : "cluster-wide";
+				return prefix + user(denial.group(1)) + " cannot " + denial.group(2) + " "
+						+ resourceName(denial.group(3), denial.group(4)) + " " + scope + ": add the RBAC rule "
+						+ rule(denial.group(4), denial.group(3), denial.group(2));
+			}
+			return prefix + answer.message();
 		}
 		return failure.toString();
 	}
@@ -180,13 +191,21 @@ public record ApiFailure(int code, String reason, String message, @Nullable Dura
 		boolean clusterWide = deniedNamespace == null && (namespace == null || !type.namespaced());
 		String scope = clusterWide ? "cluster-wide"
 				: "in namespace " + ((deniedNamespace != null) ? deniedNamespace : namespace);
-		// widgets/status in group demo.example.com reads widgets.demo.example.com/status
-		String[] resource = denial.group(3).split("/", 2);
-		String subject = denial.group(2) + " " + resource[0] + (denial.group(4).isEmpty() ? "" : "." + denial.group(4))
-				+ ((resource.length > 1) ? "/" + resource[1] : "") + " " + scope;
+		String subject = denial.group(2) + " " + resourceName(denial.group(3), denial.group(4)) + " " + scope;
 		return subject + " is forbidden for " + user(denial.group(1)) + ": add this RBAC rule to the application's "
-				+ (clusterWide ? "ClusterRole" : "Role/ClusterRole") + ": apiGroups: [\"" + denial.group(4)
-				+ "\"], resources: [\"" + denial.group(3) + "\"], verbs: [\"" + denial.group(2) + "\"]";
+				+ (clusterWide ? "ClusterRole" : "Role/ClusterRole") + ": "
+				+ rule(denial.group(4), denial.group(3), denial.group(2));
+	}
+
+	/** {@code widgets/status} in group {@code demo.example.com} reads {@code widgets.demo.example.com/status}. */
+	private static String resourceName(String resource, String group) {
+		String[] parts = resource.split("/", 2);
+		return parts[0] + (group.isEmpty() ? "" : "." + group) + ((parts.length > 1) ? "/" + parts[1] : "");
+	}
+
+	/** A policy rule as a Role's YAML writes it. */
+	private static String rule(String group, String resource, String verb) {
+		return "apiGroups: [\"" + group + "\"], resources: [\"" + resource + "\"], verbs: [\"" + verb + "\"]";
 	}
 
 	private String common(String request) {

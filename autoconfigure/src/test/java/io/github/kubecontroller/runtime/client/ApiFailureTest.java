@@ -67,6 +67,34 @@ class ApiFailureTest {
 	}
 
 	@Test
+	void summaryOfAForbiddenWriteNamesTheRuleToAddOnOneShortLine() {
+		ApiException denied = response(403, status(403, "Forbidden", "widgets.demo.example.com \"w\" is forbidden:"
+				+ " User \"system:serviceaccount:ops:controller\" cannot patch resource \"widgets/status\" in API group"
+				+ " \"demo.example.com\" in the namespace \"ns\""), Map.of());
+
+		assertThat(ApiFailure.summary(denied)).isEqualTo("API error 403 Forbidden: system:serviceaccount:ops:controller"
+				+ " cannot patch widgets.demo.example.com/status in namespace ns: add the RBAC rule apiGroups:"
+				+ " [\"demo.example.com\"], resources: [\"widgets/status\"], verbs: [\"patch\"]");
+	}
+
+	@Test
+	void summaryOfAForbiddenClusterRequestSaysClusterWide() {
+		ApiException denied = response(403, status(403, "Forbidden", "deployments.apps is forbidden: User \"bob\""
+				+ " cannot create resource \"deployments\" in API group \"apps\" at the cluster scope"), Map.of());
+
+		assertThat(ApiFailure.summary(denied)).isEqualTo("API error 403 Forbidden: bob cannot create deployments.apps"
+				+ " cluster-wide: add the RBAC rule apiGroups: [\"apps\"], resources: [\"deployments\"], verbs:"
+				+ " [\"create\"]");
+	}
+
+	@Test
+	void summaryOfAnotherForbiddenWordingKeepsTheMessage() {
+		ApiException denied = response(403, status(403, "Forbidden", "access denied by policy"), Map.of());
+
+		assertThat(ApiFailure.summary(denied)).isEqualTo("API error 403 Forbidden: access denied by policy");
+	}
+
+	@Test
 	void forbiddenWithoutAUserInTheMessageInventsNone() {
 		ApiException denied = response(403, status(403, "Forbidden", "access denied by policy"), Map.of());
 
