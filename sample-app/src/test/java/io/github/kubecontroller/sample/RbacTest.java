@@ -78,7 +78,6 @@ class RbacTest {
 	private static final String ADMIN_TOKEN = "admin-token";
 
 	// The sample's reconciler records no Events: it runs, and its manifest is made, without their rules.
-	private static final String NO_EVENTS = "--kube.controller.rbac.events=false";
 
 	private static final Duration DEADLINE = Duration.ofSeconds(20);
 
@@ -117,7 +116,7 @@ class RbacTest {
 
 	@BeforeAll
 	static void exportTheManifest() throws Exception {
-		manifest = RbacManifestExport.export(SampleApplication.class, NO_EVENTS);
+		manifest = RbacManifestExport.export(SampleApplication.class);
 		permissions = new ArrayList<>();
 		for (Object document : Yaml.loadAll(manifest)) {
 			if (document instanceof V1ClusterRole role) {
@@ -231,7 +230,7 @@ class RbacTest {
 		List<String> all = new ArrayList<>(List.of("--kube.controller.client.master-url=" + emulator.baseUrl(),
 				"--kube.controller.client.token=" + TOKEN, "--kube.controller.embedded.enabled=false",
 				"--kube.controller.reconcilers.website.sync-timeout=2s",
-				"--kube.controller.reconcilers.website.backoff-cap=1s", NO_EVENTS));
+				"--kube.controller.reconcilers.website.backoff-cap=1s"));
 		all.addAll(List.of(arguments));
 		return new SpringApplicationBuilder(SampleApplication.class).web(type)
 			.initializers((context) -> context.getBeanFactory().registerSingleton("reconcileFailures",
