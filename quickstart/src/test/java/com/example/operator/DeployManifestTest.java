@@ -7,6 +7,7 @@ import io.github.kubecontroller.test.EmulatedKubernetes;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1HTTPGetAction;
+import io.kubernetes.client.openapi.models.V1ServiceAccount;
 import io.kubernetes.client.util.Yaml;
 import java.io.IOException;
 import java.net.URI;
@@ -42,6 +43,18 @@ class DeployManifestTest {
 		cluster.apply(Files.readString(MANIFEST));
 
 		assertThat(cluster.get(V1Deployment.class, "default", "expose-operator")).isPresent();
+	}
+
+	@Test
+	void theDeploymentRunsAsTheServiceAccountOfTheGeneratedRbac() throws IOException {
+		Path rbac = Path.of("target", "kube-controller", "rbac.yaml");
+		V1ServiceAccount account = Yaml.loadAll(Files.readString(rbac)).stream()
+			.filter(V1ServiceAccount.class::isInstance).map(V1ServiceAccount.class::cast).findFirst().orElseThrow();
+
+		V1Deployment deployment = manifest();
+		assertThat(deployment.getSpec().getTemplate().getSpec().getServiceAccountName())
+			.isEqualTo(account.getMetadata().getName());
+		assertThat(deployment.getMetadata().getNamespace()).isEqualTo(account.getMetadata().getNamespace());
 	}
 
 	@Test

@@ -23,8 +23,9 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>primary kind: {@code list} and {@code watch} (its cache); with a finalizer, {@code patch} (the finalizer is
  *       added and removed by JSON patch) and {@code get} (the object is read again when that patch meets a
- *       concurrent change); {@code patch} on {@code <plural>/status} when the kind serves a status subresource
- *       (status is written by server-side apply);</li>
+ *       concurrent change); {@code patch} on {@code <plural>/status} when the kind is a custom resource serving a
+ *       status subresource (status is written by server-side apply). A built-in kind's status belongs to the
+ *       Kubernetes controller that runs it (a Deployment's to the deployment controller), so it gets none;</li>
  *   <li>owned kinds: {@code list}, {@code watch}, {@code create} and {@code patch}: server-side apply is a PATCH,
  *       and one that creates the object is authorized as {@code create} too. No {@code delete}: children go with
  *       their owner through garbage collection;</li>
@@ -192,7 +193,7 @@ public final class RbacPolicy {
 				grant(grants, scopes, primary, List.of("get", "patch"), name + ": adds and removes its finalizer "
 						+ spec.finalizer() + " by JSON patch (patch; get to read the object again after a conflict)");
 			}
-			if (status.served(primary)) {
+			if (customResource(primary) && status.served(primary)) {
 				grant(grants, scopes, primary, "status", List.of("patch"),
 						name + ": writes the status of " + primary.kind() + " by server-side apply (patch)");
 			}
@@ -244,5 +245,11 @@ public final class RbacPolicy {
 			}
 			return value;
 		}
+	}
+
+	/** Whether a kind comes from a CustomResourceDefinition: its group has a dot and is not Kubernetes' own. */
+	private static boolean customResource(ResourceType type) {
+		String group = type.group();
+		return group.contains(".") && !group.endsWith(".k8s.io");
 	}
 }

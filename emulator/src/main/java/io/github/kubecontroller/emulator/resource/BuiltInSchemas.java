@@ -13,6 +13,7 @@ import io.kubernetes.client.proto.V1Apiextensions;
 import io.kubernetes.client.proto.V1Apps;
 import io.kubernetes.client.proto.V1Coordination;
 import io.kubernetes.client.proto.V1Events;
+import io.kubernetes.client.proto.V1Rbac;
 
 /**
  * The field schemas of the built-in kinds, taken from their protobuf descriptors (published in client-java-proto):
@@ -24,7 +25,8 @@ public final class BuiltInSchemas {
 
 	private static final Map<String, FileDescriptor> FILES = Map.of("", V1.getDescriptor(), "apps",
 			V1Apps.getDescriptor(), "coordination.k8s.io", V1Coordination.getDescriptor(), "events.k8s.io",
-			V1Events.getDescriptor(), "apiextensions.k8s.io", V1Apiextensions.getDescriptor());
+			V1Events.getDescriptor(), "apiextensions.k8s.io", V1Apiextensions.getDescriptor(),
+			"rbac.authorization.k8s.io", V1Rbac.getDescriptor());
 
 	private static final String CORE = "k8s.io.api.core.v1.";
 

@@ -29,7 +29,7 @@ public final class BuiltInTypes {
 
 	/**
 	 * Every built-in resource in the order discovery lists them: core, then the groups by kube-apiserver's priority
-	 * (apps, events.k8s.io, apiextensions.k8s.io, coordination.k8s.io).
+	 * (apps, events.k8s.io, apiextensions.k8s.io, coordination.k8s.io, rbac.authorization.k8s.io).
 	 */
 	public static List<ResourceType> all() {
 		List<String> namespaceVerbs = List.of("create", "delete", "get", "list", "patch", "update", "watch");
@@ -63,7 +63,22 @@ public final class BuiltInTypes {
 						"customresourcedefinitions.apiextensions.k8s.io"),
 				named("coordination.k8s.io", "v1", "Lease", "leases", true, List.of(), List.of(), false,
 						new StorageRules(false, false, true, true, false, NameRule.DNS_SUBDOMAIN, Map.of()),
-						"leases.coordination.k8s.io"));
+						"leases.coordination.k8s.io"),
+				// RBAC objects are stored, so that manifests apply; the emulator authorizes with its own
+				// AccessControl rules, not with them.
+				rbac("ClusterRole", "clusterroles", false),
+				rbac("ClusterRoleBinding", "clusterrolebindings", false),
+				rbac("Role", "roles", true),
+				rbac("RoleBinding", "rolebindings", true));
+	}
+
+	private static ResourceType rbac(String kind, String plural, boolean namespaced) {
+		// RBAC object names are path segments: any name without "/" or "%" is valid, as kube-apiserver's
+		// path-segment name validation says; the subdomain rule is the closest the emulator has. Like
+		// kube-apiserver's RBAC strategies, a PUT may create.
+		return named("rbac.authorization.k8s.io", "v1", kind, plural, namespaced, List.of(), List.of(), false,
+				new StorageRules(false, false, true, true, false, NameRule.DNS_SUBDOMAIN, Map.of()),
+				plural + ".rbac.authorization.k8s.io");
 	}
 
 	private static StorageRules rules(boolean generation, NameRule names, Map<String, String> fields) {

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
@@ -34,6 +35,14 @@ import io.kubernetes.client.openapi.models.V1DeploymentSpec;
 import io.kubernetes.client.openapi.models.V1DeploymentStatus;
 import io.kubernetes.client.openapi.models.V1EventSource;
 import io.kubernetes.client.openapi.models.V1LabelSelector;
+import io.kubernetes.client.openapi.apis.RbacAuthorizationV1Api;
+import io.kubernetes.client.openapi.models.RbacV1Subject;
+import io.kubernetes.client.openapi.models.V1ClusterRole;
+import io.kubernetes.client.openapi.models.V1ClusterRoleBinding;
+import io.kubernetes.client.openapi.models.V1PolicyRule;
+import io.kubernetes.client.openapi.models.V1Role;
+import io.kubernetes.client.openapi.models.V1RoleBinding;
+import io.kubernetes.client.openapi.models.V1RoleRef;
 import io.kubernetes.client.openapi.models.V1Lease;
 import io.kubernetes.client.openapi.models.V1LeaseSpec;
 import io.kubernetes.client.openapi.models.V1Namespace;
@@ -346,6 +355,29 @@ class BuiltInKindsConformanceTest {
 
 		assertThat(leases.deleteNamespacedLease("lease-crud", NS).execute().getStatus()).isEqualTo("Success");
 		assertThat(errorCode(() -> leases.readNamespacedLease("lease-crud", NS).execute())).isEqualTo(404);
+	}
+
+	@Test
+	@DisplayName("rbac.authorization.k8s.io/v1 ClusterRole, ClusterRoleBinding, Role and RoleBinding are stored")
+	void rbacObjectsAreStored() throws ApiException {
+		RbacAuthorizationV1Api rbac = new RbacAuthorizationV1Api(client);
+		V1PolicyRule rule = new V1PolicyRule().apiGroups(List.of("apps")).resources(List.of("deployments"))
+			.verbs(List.of("list", "watch"));
+		rbac.createClusterRole(new V1ClusterRole().metadata(new V1ObjectMeta().name("operator")).rules(List.of(rule)))
+			.execute();
+		rbac.createClusterRoleBinding(new V1ClusterRoleBinding().metadata(new V1ObjectMeta().name("operator"))
+			.roleRef(new V1RoleRef().apiGroup("rbac.authorization.k8s.io").kind("ClusterRole").name("operator"))
+			.subjects(List.of(new RbacV1Subject().kind("ServiceAccount").name("operator").namespace(NS))))
+			.execute();
+		rbac.createNamespacedRole(NS, new V1Role().metadata(meta("leases")).rules(List.of(rule))).execute();
+		rbac.createNamespacedRoleBinding(NS, new V1RoleBinding().metadata(meta("leases"))
+			.roleRef(new V1RoleRef().apiGroup("rbac.authorization.k8s.io").kind("Role").name("leases")))
+			.execute();
+
+		assertThat(rbac.readClusterRole("operator").execute().getRules()).containsExactly(rule);
+		assertThat(rbac.readClusterRoleBinding("operator").execute().getSubjects()).hasSize(1);
+		assertThat(rbac.readNamespacedRole("leases", NS).execute().getRules()).containsExactly(rule);
+		assertThat(rbac.readNamespacedRoleBinding("leases", NS).execute().getRoleRef().getName()).isEqualTo("leases");
 	}
 
 	@Test
