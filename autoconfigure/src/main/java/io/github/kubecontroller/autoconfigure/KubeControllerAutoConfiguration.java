@@ -14,17 +14,23 @@ import io.github.kubecontroller.runtime.controller.WorkerThreads;
 import io.github.kubecontroller.runtime.informer.InformerOptions;
 import io.github.kubecontroller.runtime.informer.InformerRegistry;
 import io.github.kubecontroller.runtime.informer.ObjectTransform;
+import io.github.kubecontroller.runtime.leader.LeaderElectionSettings;
 import io.github.kubecontroller.runtime.client.ResourceDiscovery;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.openapi.ApiClient;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -136,7 +142,46 @@ public final class KubeControllerAutoConfiguration {
 					+ ". Fix the name or remove the setting.");
 		}
 		return new KubeControllers(new ArrayList<>(controllers.values()), properties.getShutdownGracePeriod(),
-				properties.isAutoStartup());
+				properties.isAutoStartup(), client, leaderElection(properties, environment));
+	}
+
+	private static @Nullable LeaderElectionSettings leaderElection(KubeControllerProperties properties,
+			Environment environment) {
+		KubeControllerProperties.LeaderElection election = properties.getLeaderElection();
+		if (!election.isEnabled()) {
+			return null;
+		}
+		String name = election.getLeaseName();
+		if (name == null || name.isBlank()) {
+			name = environment.getProperty("spring.application.name", "kube-controller") + "-leader";
+		}
+		String namespace = election.getLeaseNamespace();
+		if (namespace == null || namespace.isBlank()) {
+			namespace = podNamespace();
+		}
+		String identity = election.getIdentity();
+		if (identity == null || identity.isBlank()) {
+			// The pod name alone is not unique across a restart of the same pod: a suffix tells the terms apart.
+			identity = instanceName(properties) + "-" + Long.toHexString(new SecureRandom().nextLong() & 0xffffffL);
+		}
+		try {
+			return new LeaderElectionSettings(namespace, name, identity, election.getLeaseDuration(),
+					election.getRenewDeadline(), election.getRetryPeriod());
+		} catch (IllegalArgumentException e) {
+			throw new IllegalArgumentException("kube.controller.leader-election: " + e.getMessage()
+					+ "; fix lease-duration, renew-deadline, retry-period, lease-name or lease-namespace", e);
+		}
+	}
+
+	/** The pod's namespace, from its service account mount; {@code default} outside a cluster. */
+	private static String podNamespace() {
+		Path file = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+		try {
+			String namespace = Files.isReadable(file) ? Files.readString(file).trim() : "";
+			return namespace.isEmpty() ? "default" : namespace;
+		} catch (IOException e) {
+			return "default";
+		}
 	}
 
 	@SuppressWarnings("unchecked")

@@ -46,6 +46,8 @@ public class KubeControllerProperties {
 
 	private final Diagnostics diagnostics = new Diagnostics();
 
+	private final LeaderElection leaderElection = new LeaderElection();
+
 	/**
 	 * Per-reconciler settings, by controller name; they override the @Reconciler annotation.
 	 */
@@ -99,6 +101,10 @@ public class KubeControllerProperties {
 
 	public Diagnostics getDiagnostics() {
 		return diagnostics;
+	}
+
+	public LeaderElection getLeaderElection() {
+		return leaderElection;
 	}
 
 	public Map<String, ReconcilerSettings> getReconcilers() {
@@ -795,6 +801,104 @@ public class KubeControllerProperties {
 			public void setNamespaces(List<String> namespaces) {
 				this.namespaces = new ArrayList<>(namespaces);
 			}
+		}
+	}
+
+	/**
+	 * Leader election: one instance of several reconciles, the others keep their caches warm and take over when
+	 * it stops renewing its Lease or releases it.
+	 */
+	public static class LeaderElection {
+
+		/**
+		 * Whether to elect a leader among the application's instances; only the leader reconciles.
+		 */
+		private boolean enabled = false;
+
+		/**
+		 * Name of the Lease; the application name followed by -leader when not set.
+		 */
+		private @Nullable String leaseName;
+
+		/**
+		 * Namespace of the Lease; the pod's namespace in a cluster, default otherwise, when not set.
+		 */
+		private @Nullable String leaseNamespace;
+
+		/**
+		 * This instance's identity in the Lease; the instance name (the pod name) plus a random suffix when not set.
+		 */
+		private @Nullable String identity;
+
+		/**
+		 * How long a Lease holds after its last renewal before another instance may take it.
+		 */
+		private Duration leaseDuration = Duration.ofSeconds(15);
+
+		/**
+		 * How long the leader keeps trying to renew before it stops leading; shorter than the lease duration.
+		 */
+		private Duration renewDeadline = Duration.ofSeconds(10);
+
+		/**
+		 * The wait between attempts to acquire or renew the Lease.
+		 */
+		private Duration retryPeriod = Duration.ofSeconds(2);
+
+		public boolean isEnabled() {
+			return enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable String getLeaseName() {
+			return leaseName;
+		}
+
+		public void setLeaseName(@Nullable String leaseName) {
+			this.leaseName = leaseName;
+		}
+
+		public @Nullable String getLeaseNamespace() {
+			return leaseNamespace;
+		}
+
+		public void setLeaseNamespace(@Nullable String leaseNamespace) {
+			this.leaseNamespace = leaseNamespace;
+		}
+
+		public @Nullable String getIdentity() {
+			return identity;
+		}
+
+		public void setIdentity(@Nullable String identity) {
+			this.identity = identity;
+		}
+
+		public Duration getLeaseDuration() {
+			return leaseDuration;
+		}
+
+		public void setLeaseDuration(Duration leaseDuration) {
+			this.leaseDuration = leaseDuration;
+		}
+
+		public Duration getRenewDeadline() {
+			return renewDeadline;
+		}
+
+		public void setRenewDeadline(Duration renewDeadline) {
+			this.renewDeadline = renewDeadline;
+		}
+
+		public Duration getRetryPeriod() {
+			return retryPeriod;
+		}
+
+		public void setRetryPeriod(Duration retryPeriod) {
+			this.retryPeriod = retryPeriod;
 		}
 	}
 }

@@ -1,10 +1,14 @@
 package io.github.kubecontroller.autoconfigure;
 
 import io.github.kubecontroller.runtime.controller.Controller;
+import io.github.kubecontroller.runtime.leader.LeaderElectionSettings;
+import io.github.kubecontroller.runtime.leader.LeaderElector;
+import io.kubernetes.client.openapi.ApiClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -15,6 +19,12 @@ import org.springframework.context.SmartLifecycle;
  * starts the workers. Stopping lets reconciles in flight finish within the grace period. With
  * {@code kube.controller.auto-startup=false} they are not started with the context (their specs can still be read,
  * for instance to export their RBAC rules); {@link #start()} starts them.
+ *
+ * <p>With leader election, every instance opens its watches and syncs its caches, then stands by: only the instance
+ * holding the Lease runs workers. One that loses the Lease stops taking keys at once, gives the reconciles in flight
+ * half the margin between the renew deadline and the lease duration (then interrupts them), and campaigns again;
+ * stopping drains the reconciles in flight before the Lease is released, so that a successor starts at once and
+ * never beside them.
  */
 public final class KubeControllers implements SmartLifecycle {
 
@@ -28,12 +38,25 @@ public final class KubeControllers implements SmartLifecycle {
 	private final List<Controller<?>> controllers;
 	private final Duration shutdownGracePeriod;
 	private final boolean autoStartup;
+	private final @Nullable LeaderElector elector;
 	private volatile boolean running;
 
 	KubeControllers(List<Controller<?>> controllers, Duration shutdownGracePeriod, boolean autoStartup) {
+		this(controllers, shutdownGracePeriod, autoStartup, null, null);
+	}
+
+	KubeControllers(List<Controller<?>> controllers, Duration shutdownGracePeriod, boolean autoStartup,
+			@Nullable ApiClient client, @Nullable LeaderElectionSettings leaderElection) {
 		this.controllers = List.copyOf(controllers);
 		this.shutdownGracePeriod = shutdownGracePeriod;
 		this.autoStartup = autoStartup;
+		this.elector = (leaderElection == null || client == null) ? null
+				: new LeaderElector(client, leaderElection, new Leadership(leaderElection));
+	}
+
+	/** The leader election of these controllers, when it is on. */
+	public Optional<LeaderElector> leaderElection() {
+		return Optional.ofNullable(elector);
 	}
 
 	/** Every controller of the application. */
@@ -71,18 +94,88 @@ public final class KubeControllers implements SmartLifecycle {
 			stopAll(started);
 			throw e;
 		}
+		if (elector != null) {
+			try {
+				elector.checkAccess();
+			} catch (RuntimeException e) {
+				stopAll(controllers);
+				throw e;
+			}
+			controllers.forEach(controller -> controller.standBy(Duration.ZERO));
+			running = true;
+			elector.start();
+			log.info("{} controller(s) synced and standing by until this instance ({}) leads: {}", controllers.size(),
+					elector.settings().identity(), names());
+			return;
+		}
 		controllers.forEach(Controller::startWorkers);
 		running = true;
 		if (!controllers.isEmpty()) {
-			log.info("{} controller(s) running: {}", controllers.size(),
-					controllers.stream().map(controller -> controller.spec().name()).toList());
+			log.info("{} controller(s) running: {}", controllers.size(), names());
 		}
+	}
+
+	private List<String> names() {
+		return controllers.stream().map(controller -> controller.spec().name()).toList();
 	}
 
 	@Override
 	public void stop() {
 		running = false;
+		// The reconciles in flight end before the Lease is released: a successor never runs beside them.
 		stopAll(controllers);
+		if (elector != null) {
+			elector.close();
+		}
+	}
+
+	/** Starts the workers when this instance leads, stands them by when it stops leading. */
+	private final class Leadership implements LeaderElector.Listener {
+
+		private final Duration handoverGrace;
+
+		Leadership(LeaderElectionSettings settings) {
+			// The leader stops at the renew deadline; nobody else starts before the lease duration: in-flight
+			// reconciles get half of that margin.
+			this.handoverGrace = settings.leaseDuration().minus(settings.renewDeadline()).dividedBy(2);
+		}
+
+		@Override
+		public void startedLeading() {
+			for (Controller<?> controller : controllers) {
+				try {
+					controller.startWorkers();
+				} catch (IllegalStateException e) {
+					log.debug("Controller '{}' not started on leading: {}", controller.spec().name(), e.getMessage());
+				}
+			}
+			log.info("Leading: {} controller(s) running: {}", controllers.size(), names());
+		}
+
+		@Override
+		public void stoppedLeading() {
+			List<Thread> standing = new ArrayList<>();
+			for (Controller<?> controller : controllers) {
+				Thread thread = new Thread(() -> controller.standBy(handoverGrace),
+						"kube-controller-standby-" + controller.spec().name());
+				standing.add(thread);
+				thread.start();
+			}
+			for (Thread thread : standing) {
+				try {
+					thread.join();
+				} catch (InterruptedException e) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+			}
+		}
+
+		@Override
+		public void leaderChanged(@Nullable String identity) {
+			log.info("Leader of {}: {}", elector == null ? "" : elector.settings().name(),
+					(identity == null) ? "none" : identity);
+		}
 	}
 
 	private void stopAll(List<Controller<?>> toStop) {

@@ -74,7 +74,12 @@ public class KubeControllersEndpoint {
 					reconciles.failed(), errors.failingObjects(name), hotLoops.suspects(name).size(),
 					stuckFinalizers.count(controller)));
 		}
-		return new ControllersDescriptor(summaries);
+		LeaderElectionDescriptor election = controllers.leaderElection()
+			.map(elector -> new LeaderElectionDescriptor(
+					elector.settings().namespace() + "/" + elector.settings().name(), elector.settings().identity(),
+					elector.role().name(), elector.leader(), elector.transitions()))
+			.orElse(null);
+		return new ControllersDescriptor(summaries, election);
 	}
 
 	/** One controller in detail, or null (404) when there is none of that name. */
@@ -176,8 +181,22 @@ public class KubeControllersEndpoint {
 		return instant == null ? null : instant.toString();
 	}
 
-	/** Every controller by name. */
-	public record ControllersDescriptor(Map<String, ControllerSummary> controllers) {
+	/** Every controller by name, and the leader election when it is on. */
+	public record ControllersDescriptor(Map<String, ControllerSummary> controllers,
+			@Nullable LeaderElectionDescriptor leaderElection) {
+	}
+
+	/**
+	 * This instance in the leader election.
+	 *
+	 * @param lease the Lease, as {@code namespace/name}
+	 * @param identity this instance's identity
+	 * @param role {@code LEADER}, {@code CANDIDATE} (standing by) or {@code STOPPED}
+	 * @param leader the identity holding the Lease as last seen, or null
+	 * @param transitions how many times this instance became the leader
+	 */
+	public record LeaderElectionDescriptor(String lease, String identity, String role, @Nullable String leader,
+			long transitions) {
 	}
 
 	/**

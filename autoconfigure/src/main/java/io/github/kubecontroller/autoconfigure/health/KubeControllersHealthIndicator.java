@@ -52,8 +52,13 @@ public class KubeControllersHealthIndicator extends AbstractHealthIndicator {
 			}
 			details.put("watches", watches);
 			builder.withDetail(controller.spec().name(), details);
-			up &= controller.state() == Controller.State.RUNNING && controller.cachesSynced();
+			// A follower of leader election stands by with warm caches: ready to take over, so ready.
+			up &= (controller.state() == Controller.State.RUNNING || controller.state() == Controller.State.STANDBY)
+					&& controller.cachesSynced();
 		}
+		controllers.leaderElection().ifPresent(elector -> builder.withDetail("leaderElection",
+				Map.of("identity", elector.settings().identity(), "role", elector.role().name(),
+						"leader", String.valueOf(elector.leader()))));
 		if (up) {
 			builder.up();
 		} else {

@@ -4,9 +4,11 @@ import io.github.kubecontroller.autoconfigure.KubeControllerAutoConfiguration;
 import io.github.kubecontroller.autoconfigure.KubeControllers;
 import io.github.kubecontroller.runtime.diagnostics.HotLoopDetector;
 import io.github.kubecontroller.runtime.diagnostics.StuckFinalizers;
+import io.github.kubecontroller.runtime.leader.LeaderElector;
 import io.github.kubecontroller.runtime.client.ClientRateLimit;
 import io.kubernetes.client.openapi.ApiClient;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Optional;
@@ -70,6 +72,25 @@ public final class KubeControllerMetricsAutoConfiguration {
 					.description("API requests that waited for the client-side rate limit")
 					.register(registry);
 			});
+	}
+
+	/**
+	 * Leader election as client-go reports it ({@code leader_election_master_status{name}}: 1 while this instance
+	 * leads), and how many times this instance became the leader.
+	 */
+	@Bean
+	MeterBinder kubeLeaderElectionMetrics(ObjectProvider<KubeControllers> controllers) {
+		return (registry) -> controllers.ifAvailable((all) -> all.leaderElection().ifPresent((elector) -> {
+			Gauge.builder("leader.election.master.status", elector,
+					(e) -> (e.role() == LeaderElector.Role.LEADER) ? 1 : 0)
+				.description("Whether this instance leads: 1 while it holds the Lease")
+				.tag("name", elector.settings().name())
+				.register(registry);
+			FunctionCounter.builder("kube.controller.leader.transitions", elector, LeaderElector::transitions)
+				.description("Times this instance became the leader")
+				.tag("name", elector.settings().name())
+				.register(registry);
+		}));
 	}
 
 	// Static, so that the post-processor is created without this configuration and before the ApiClient bean.

@@ -47,6 +47,8 @@ public final class KubeControllersRbac {
 		for (Controller<?> controller : controllers.controllers()) {
 			builder.controller(controller.spec());
 		}
+		controllers.leaderElection()
+			.ifPresent(elector -> builder.leaderElection(elector.settings().namespace()));
 		int index = 0;
 		for (KubeControllerProperties.Rbac.ExtraRule extra : settings.getExtraRules()) {
 			String property = "kube.controller.rbac.extra-rules[" + index++ + "]";

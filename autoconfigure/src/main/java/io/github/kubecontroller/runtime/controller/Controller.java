@@ -49,10 +49,15 @@ public final class Controller<T extends KubernetesObject> {
 	private volatile @Nullable Watches<T> watches;
 	private volatile @Nullable ReconcileLoop<T> loop;
 	private volatile State state = State.NEW;
+	// Whether workers go on taking keys; false stops them at their next key (an idle one within 100 ms).
+	private volatile boolean taking;
 
-	/** Where a controller is in its life. */
+	/**
+	 * Where a controller is in its life. {@code STANDBY} is a synced controller whose workers do not run: an
+	 * instance that is not the leader, whose caches stay warm and whose queue keeps collecting keys.
+	 */
 	public enum State {
-		NEW, STARTING, WAITING_FOR_CACHES, RUNNING, STOPPING, STOPPED, FAILED
+		NEW, STARTING, WAITING_FOR_CACHES, STANDBY, RUNNING, STOPPING, STOPPED, FAILED
 	}
 
 	public Controller(ControllerSpec<T> spec, ResourceReconciler<T> reconciler, ControllerDependencies dependencies) {
@@ -135,11 +140,13 @@ public final class Controller<T extends KubernetesObject> {
 		}
 	}
 
-	/** Starts the workers; call after {@link #awaitCachesSynced()}. */
+	/**
+	 * Starts the workers; call after {@link #awaitCachesSynced()}, or to end a {@link #standBy(Duration) stand-by}.
+	 */
 	public void startWorkers() {
 		synchronized (lifecycle) {
 			Watches<T> current = requireStarted();
-			if (state != State.WAITING_FOR_CACHES) {
+			if (state != State.WAITING_FOR_CACHES && state != State.STANDBY) {
 				throw new IllegalStateException("Controller '" + spec.name() + "' is " + state);
 			}
 			if (!current.allSynced()) {
@@ -147,14 +154,59 @@ public final class Controller<T extends KubernetesObject> {
 			}
 			ReconcileLoop<T> reconcileLoop = Objects.requireNonNull(loop);
 			var factory = dependencies.threads().factory("kube-controller-" + spec.name() + "-worker");
+			workers.clear();
+			taking = true;
 			for (int i = 0; i < spec.concurrency(); i++) {
-				Thread worker = factory.newThread(reconcileLoop::runWorker);
+				Thread worker = factory.newThread(() -> reconcileLoop.runWorker(() -> taking));
 				workers.add(worker);
 				worker.start();
 			}
 			state = State.RUNNING;
 			log.info("Controller '{}' started: {} workers reconciling {}", spec.name(), spec.concurrency(),
 					current.primaryType());
+		}
+	}
+
+	/**
+	 * Makes a controller whose caches synced wait without workers: from {@code WAITING_FOR_CACHES} at once; from
+	 * {@code RUNNING} its workers stop taking keys at once, the reconciles in flight get up to {@code grace} to
+	 * end, then are interrupted, and the call returns when the workers have ended (a few seconds more at most).
+	 * Watches go on and keys keep queueing, so {@link #startWorkers()} resumes with warm caches and a full queue.
+	 * Does nothing in any other state.
+	 */
+	public void standBy(Duration grace) {
+		synchronized (lifecycle) {
+			if (state == State.WAITING_FOR_CACHES && requireStarted().allSynced()) {
+				state = State.STANDBY;
+				return;
+			}
+			if (state != State.RUNNING) {
+				return;
+			}
+			state = State.STANDBY;
+			taking = false;
+			long deadline = System.nanoTime() + grace.toNanos();
+			try {
+				joinWorkers(deadline);
+				ReconcileLoop<T> reconcileLoop = loop;
+				if (reconcileLoop != null && workers.stream().anyMatch(Thread::isAlive)) {
+					log.warn("Controller '{}': reconciles still running {} ms after standing by: interrupting {}",
+							spec.name(), grace.toMillis(), queue.inFlight().keySet());
+					// Reconciles run on reconcile threads (with a timeout) or on the workers themselves (without).
+					reconcileLoop.cancelRunning();
+					workers.forEach(Thread::interrupt);
+					joinWorkers(System.nanoTime() + THREAD_END_TIMEOUT.toNanos());
+				}
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+			}
+			log.info("Controller '{}' stands by: no reconciles until it leads again", spec.name());
+		}
+	}
+
+	private void joinWorkers(long deadline) throws InterruptedException {
+		for (Thread worker : workers) {
+			worker.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
 		}
 	}
 

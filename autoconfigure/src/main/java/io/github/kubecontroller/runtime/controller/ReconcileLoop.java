@@ -23,6 +23,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,9 @@ import org.slf4j.MDC;
 final class ReconcileLoop<T extends KubernetesObject> {
 
 	private static final Logger log = LoggerFactory.getLogger(ResourceReconciler.class);
+
+	/** How often an idle worker checks whether it should go on taking keys. */
+	static final Duration IDLE_CHECK = Duration.ofMillis(100);
 
 	private final ControllerSpec<T> spec;
 	private final ResourceReconciler<T> reconciler;
@@ -74,16 +78,23 @@ final class ReconcileLoop<T extends KubernetesObject> {
 				});
 	}
 
-	void runWorker() {
-		while (true) {
+	/**
+	 * Takes and processes keys until the queue shuts down or {@code taking} turns false. An idle worker looks at
+	 * {@code taking} every {@link #IDLE_CHECK}, so that standing by never needs to interrupt it.
+	 */
+	void runWorker(BooleanSupplier taking) {
+		while (taking.getAsBoolean()) {
 			ObjectKey key;
 			try {
-				key = queue.take();
+				key = queue.poll(IDLE_CHECK).orElse(null);
 			} catch (InterruptedException e) {
 				return;
 			}
 			if (key == null) {
-				return; // shut down
+				if (queue.isShuttingDown()) {
+					return;
+				}
+				continue;
 			}
 			Attempt attempt = new Attempt(key);
 			try {
@@ -299,6 +310,11 @@ final class ReconcileLoop<T extends KubernetesObject> {
 
 	void close() {
 		services.close();
+	}
+
+	/** Interrupts the reconciles running on reconcile threads; the threads stay for later reconciles. */
+	void cancelRunning() {
+		running.values().forEach(future -> future.cancel(true));
 	}
 
 	/** Interrupts the reconciles still running on reconcile threads, and ends those threads. */

@@ -86,11 +86,13 @@ public final class HotLoopDetector implements ControllerObserver {
 	@Override
 	public void reconcileStarted(ControllerSpec<?> spec, ObjectKey key, ReconcileReason reason) {
 		Instant now = clock.instant();
-		String warning = perController(spec).reconciled(key, now);
+		Warning warning = perController(spec).reconciled(key, now);
 		if (warning != null) {
-			occurrences.incrementAndGet();
-			occurrencesByController.computeIfAbsent(spec.name(), name -> new AtomicLong()).incrementAndGet();
-			warnings.accept(warning);
+			if (!warning.refinement()) {
+				occurrences.incrementAndGet();
+				occurrencesByController.computeIfAbsent(spec.name(), name -> new AtomicLong()).incrementAndGet();
+			}
+			warnings.accept(warning.text());
 		}
 	}
 
@@ -170,6 +172,7 @@ public final class HotLoopDetector implements ControllerObserver {
 		final Deque<Change> changes = new ArrayDeque<>();
 		@Nullable HotLoopSuspect suspect;
 		@Nullable Instant warnedAt;
+		HotLoopSuspect.@Nullable Cause warnedCause;
 	}
 
 	/** One controller's objects. Its methods are synchronized: workers and the informer thread call them. */
@@ -194,7 +197,7 @@ public final class HotLoopDetector implements ControllerObserver {
 		}
 
 		/** Counts a reconcile; returns the warning to log when the object just became (again) worth one. */
-		synchronized @Nullable String reconciled(ObjectKey key, Instant now) {
+		synchronized @Nullable Warning reconciled(ObjectKey key, Instant now) {
 			History history = objects.computeIfAbsent(key, k -> new History());
 			history.reconciles.addLast(now);
 			// Counting beyond a few times the threshold tells nothing more; the bound keeps a busy object small.
@@ -214,11 +217,18 @@ public final class HotLoopDetector implements ControllerObserver {
 			HotLoopSuspect suspect = new HotLoopSuspect(name, kind + " " + key, key, diagnosis.cause(),
 					history.reconciles.size(), window, diagnosis.fields(), since, now);
 			history.suspect = suspect;
-			if (history.warnedAt != null && history.warnedAt.plus(window).isAfter(now)) {
-				return null; // one warning per object and window
+			// One warning per object and window, unless a fight shows only after the loop was first taken for one on
+			// its own writes: fields are compared only once an object is busy, so the other writer's changes may
+			// be seen a few reconciles late, and the fight is the more useful diagnosis.
+			boolean refined = history.warnedCause == HotLoopSuspect.Cause.OWN_WRITES
+					&& diagnosis.cause() == HotLoopSuspect.Cause.PING_PONG;
+			if (history.warnedAt != null && history.warnedAt.plus(window).isAfter(now) && !refined) {
+				return null;
 			}
+			boolean refinement = refined && history.warnedAt != null && history.warnedAt.plus(window).isAfter(now);
 			history.warnedAt = now;
-			return warning(suspect);
+			history.warnedCause = diagnosis.cause();
+			return new Warning(warning(suspect), refinement);
 		}
 
 		synchronized void changed(ObjectKey key, KubernetesObject oldObject, KubernetesObject newObject,
@@ -277,6 +287,10 @@ public final class HotLoopDetector implements ControllerObserver {
 					+ " timestamps), compare before writing, or filter events by generation"
 					+ " (EventFilter.generationChanged()) so that writes to status and metadata do not trigger.";
 		}
+	}
+
+	/** A warning to log; a refinement re-diagnoses a loop already counted in this window. */
+	private record Warning(String text, boolean refinement) {
 	}
 
 	/** Why an object loops and the fields that show it. */

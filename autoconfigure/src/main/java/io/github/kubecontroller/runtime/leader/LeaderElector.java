@@ -96,6 +96,53 @@ public final class LeaderElector implements AutoCloseable {
 		this.thread.setDaemon(true);
 	}
 
+	/**
+	 * Checks that this instance may read, create and update its Lease: a read, then a dry-run create (when the Lease
+	 * does not exist) or update (when it does), which the API server authorizes without writing anything. Meant
+	 * for start-up, so that missing RBAC fails it with the rule to add instead of leaving an instance that can
+	 * never lead.
+	 *
+	 * @throws LeaderElectionException when a request is forbidden, naming the rule
+	 */
+	public void checkAccess() {
+		String rule = "apiGroups: [\"coordination.k8s.io\"], resources: [\"leases\"], verbs: [\"get\", \"create\","
+				+ " \"update\"] in namespace " + settings.namespace();
+		String verb = "get";
+		try {
+			V1Lease lease;
+			try {
+				lease = read(settings.renewDeadline());
+			} catch (ApiException e) {
+				if (e.getCode() != 404) {
+					throw e;
+				}
+				lease = null;
+			}
+			if (lease == null) {
+				verb = "create";
+				V1Lease probe = new V1Lease()
+						.metadata(new V1ObjectMeta().namespace(settings.namespace()).name(settings.name()))
+						.spec(new V1LeaseSpec());
+				execute(leases.createNamespacedLease(settings.namespace(), probe).dryRun("All").buildCall(null),
+						settings.renewDeadline());
+			} else {
+				verb = "update";
+				execute(leases.replaceNamespacedLease(settings.name(), settings.namespace(), lease).dryRun("All")
+						.buildCall(null), settings.renewDeadline());
+			}
+		} catch (ApiException e) {
+			if (e.getCode() == 403) {
+				throw new LeaderElectionException("Leader election cannot " + verb + " the Lease "
+						+ settings.namespace() + "/" + settings.name() + ": forbidden. Give the application this RBAC"
+						+ " rule: " + rule + " (the generated RBAC has it when leader election is on)");
+			}
+			if (e.getCode() != 409) { // 409: a candidate created the Lease meanwhile, which is fine
+				log.warn("Could not check access to the Lease {}/{} ({}); campaigning anyway", settings.namespace(),
+						settings.name(), (e.getCode() == 0) ? e.getMessage() : "HTTP " + e.getCode());
+			}
+		}
+	}
+
 	/** Starts campaigning. */
 	public void start() {
 		thread.start();

@@ -92,6 +92,31 @@ class HotLoopDetectorTest {
 	}
 
 	@Test
+	void aLoopFirstTakenForOwnWritesIsWarnedAboutAgainOnceItShowsAsAFight() {
+		V1ConfigMap current = configMap("t0");
+		// The other writer's changes are seen late: the first diagnosis can only be own writes.
+		for (int i = 1; i <= 11; i++) {
+			detector.reconcileStarted(spec, key, ReconcileReason.OBJECT_CHANGED);
+			V1ConfigMap next = configMap("t" + i);
+			detector.primaryChanged(spec, current, next, true);
+			current = next;
+		}
+		assertThat(warnings).singleElement().asString().contains("its own write");
+		for (int i = 1; i <= 8; i++) {
+			boolean ours = i % 2 == 0;
+			detector.reconcileStarted(spec, key, ReconcileReason.OBJECT_CHANGED);
+			V1ConfigMap next = configMap(ours ? "ours" : "theirs");
+			detector.primaryChanged(spec, current, next, ours);
+			current = next;
+		}
+		detector.reconcileStarted(spec, key, ReconcileReason.OBJECT_CHANGED);
+
+		assertThat(warnings).hasSize(2);
+		assertThat(warnings.get(1)).contains("another writer");
+		assertThat(detector.occurrences()).as("one loop, diagnosed twice").isEqualTo(1);
+	}
+
+	@Test
 	void frequentReconcilesWithoutWritesAreNotSuspected() {
 		for (int i = 0; i < 50; i++) {
 			detector.reconcileStarted(spec, key, ReconcileReason.REQUEUE_AFTER_ERROR);
