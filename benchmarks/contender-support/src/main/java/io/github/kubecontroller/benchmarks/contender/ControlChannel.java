@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
  * <tr><td>{@code latency}</td><td>{@code count= p50= p90= p99= p999= max=} in microseconds</td></tr>
  * <tr><td>{@code reset-latency}</td><td>forgets the latencies recorded so far</td></tr>
  * <tr><td>{@code heap}</td><td>{@code used=} bytes after full collections</td></tr>
+ * <tr><td>{@code histogram}</td><td>{@code <class>=<instances>:<bytes>} of the 60 classes holding most heap</td></tr>
  * <tr><td>{@code sample-start}</td><td>starts the peak sampler (a full collection every 50 ms)</td></tr>
  * <tr><td>{@code sample-stop}</td><td>{@code peak= samples=}</td></tr>
  * <tr><td>{@code cpu}</td><td>{@code nanos=} CPU time of the process</td></tr>
@@ -83,6 +84,7 @@ public final class ControlChannel {
 					yield "";
 				}
 				case "heap" -> "used=" + HeapGauge.usedAfterGc();
+				case "histogram" -> HeapGauge.histogram(60);
 				case "sample-start" -> {
 					heap.startSampling(50);
 					yield "";

@@ -27,6 +27,33 @@ final class HeapGauge {
 		return best;
 	}
 
+	/**
+	 * The {@code limit} classes holding the most heap, from the {@code GC.class_histogram} diagnostic command (which
+	 * forces a full collection), as {@code class=instances:bytes} pairs separated by spaces.
+	 */
+	static String histogram(int limit) {
+		try {
+			Object text = ManagementFactory.getPlatformMBeanServer()
+				.invoke(new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+						new Object[] { new String[0] }, new String[] { String[].class.getName() });
+			StringBuilder out = new StringBuilder();
+			int rows = 0;
+			for (String line : String.valueOf(text).split("\n")) {
+				String[] fields = line.trim().split("\\s+");
+				// "   1:        123456       7890123  java.lang.String (java.base@17)"
+				if (fields.length >= 4 && fields[0].endsWith(":") && rows < limit) {
+					out.append(rows == 0 ? "" : " ").append(fields[3]).append('=').append(fields[1]).append(':')
+						.append(fields[2]);
+					rows++;
+				}
+			}
+			return out.toString();
+		}
+		catch (javax.management.JMException ex) {
+			return "error=" + ex.getClass().getSimpleName();
+		}
+	}
+
 	/** Used bytes of all heap pools now (eden, survivor and old generation for G1). */
 	static long used() {
 		long used = 0;

@@ -180,6 +180,26 @@ final class BenchCluster implements AutoCloseable {
 			.build();
 	}
 
+	/** One Bench's generation, observedGeneration and resourceVersion as stored, for reports of objects left behind. */
+	String describeBench(String name) {
+		try {
+			HttpResponse<String> response = this.http.send(get(benchPath() + "/" + name),
+					HttpResponse.BodyHandlers.ofString());
+			com.fasterxml.jackson.databind.JsonNode object = new com.fasterxml.jackson.databind.ObjectMapper()
+				.readTree(response.body());
+			return "generation " + object.path("metadata").path("generation").asText() + ", observedGeneration "
+					+ object.path("status").path("observedGeneration").asText("none") + ", resourceVersion "
+					+ object.path("metadata").path("resourceVersion").asText();
+		}
+		catch (IOException ex) {
+			return "unreadable: " + ex.getMessage();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return "interrupted";
+		}
+	}
+
 	/** A request for a watch or a list, as the benchmark's user. */
 	HttpRequest get(String pathAndQuery) {
 		return HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery))

@@ -40,7 +40,7 @@ final class Charts {
 				.build();
 			chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
 			chart.getStyler().setYAxisLogarithmic(true);
-			report.latency.forEach((id, percentiles) -> chart.addSeries(report.columns.get(id),
+			report.latency.forEach((series, percentiles) -> chart.addSeries(series,
 					new ArrayList<>(percentiles.keySet()),
 					percentiles.values().stream().map((ms) -> Math.max(ms, 0.01)).toList()));
 			Path file = directory.resolve("peers-latency.png");

@@ -32,6 +32,7 @@ final class MemoryRun {
 						"s4-s5-" + contender.id())) {
 			process.awaitReady(120);
 			long heapEmpty = heap(process);
+			Map<String, String> histogramEmpty = process.request("histogram").values();
 			report.put("S4", "heap after full GC with no ConfigMap cached", "MB", Better.LOWER, contender, heapEmpty / 1e6);
 			Map<String, Object> details = new LinkedHashMap<>();
 			details.put("scenario", "S4/S5");
@@ -56,6 +57,7 @@ final class MemoryRun {
 				this.session.log("S4 %s: N=%,d heap %.1f MB, %.0f B/object", contender.id(), n, heapFull / 1e6, perObject);
 			}
 			details.put("heapBytesByN", heaps);
+			growth(contender, histogramEmpty, process.request("histogram").values(), options.largestN());
 			if (options.runs("S5")) {
 				relist(cluster, process, contender, heapEmpty, heapFull, details);
 			}
@@ -104,6 +106,31 @@ final class MemoryRun {
 		details.put("relistApiLoad", since.toString());
 		this.session.log("S5 %s: steady %.1f MB, peak %.1f MB (%d samples), after %.1f MB, %s", contender.id(),
 				steady / 1e6, peak / 1e6, sample.number("samples"), after / 1e6, since);
+	}
+
+	/** The classes whose heap grew most from no ConfigMap to N, per cached object: where the bytes go. */
+	private void growth(Contender contender, Map<String, String> before, Map<String, String> after, int n) {
+		record Growth(String type, long instances, long bytes) {
+		}
+		java.util.List<Growth> rows = new java.util.ArrayList<>();
+		after.forEach((type, counts) -> {
+			String[] now = counts.split(":");
+			String[] then = before.getOrDefault(type, "0:0").split(":");
+			rows.add(new Growth(type, Long.parseLong(now[0]) - Long.parseLong(then[0]),
+					Long.parseLong(now[1]) - Long.parseLong(then[1])));
+		});
+		rows.sort((a, b) -> Long.compare(b.bytes(), a.bytes()));
+		StringBuilder section = new StringBuilder(String.format(Locale.ROOT,
+				"### S4 heap growth by class, %s, 0 → %,d ConfigMaps%n%n", contender.label(), n));
+		section.append("| class | instances per object | bytes per object |\n|---|---|---|\n");
+		long total = 0;
+		for (Growth row : rows.subList(0, Math.min(20, rows.size()))) {
+			total += row.bytes();
+			section.append(String.format(Locale.ROOT, "| `%s` | %.2f | %.0f |%n", row.type(),
+					(double) row.instances() / n, (double) row.bytes() / n));
+		}
+		section.append(String.format(Locale.ROOT, "| (these classes) | | %.0f |%n", (double) total / n));
+		this.session.report.sections.add(section.toString());
 	}
 
 	private static long heap(ContenderProcess process) throws InterruptedException {

@@ -16,7 +16,7 @@ import io.github.kubecontroller.benchmarks.contender.Probe;
 final class PacedUpdates implements AutoCloseable {
 
 	/** Updates in flight at most; past it the sender waits and the achieved rate drops (and is reported). */
-	private static final int MAX_IN_FLIGHT = 256;
+	private static final int MAX_IN_FLIGHT = 64;
 
 	private final BenchCluster cluster;
 
@@ -86,8 +86,13 @@ final class PacedUpdates implements AutoCloseable {
 	}
 
 	@Override
-	public void close() throws InterruptedException {
+	public void close() {
 		this.stopped = true;
-		this.sender.join(10_000);
+		try {
+			this.sender.join(10_000);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 }

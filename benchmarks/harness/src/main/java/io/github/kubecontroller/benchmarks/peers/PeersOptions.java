@@ -21,7 +21,8 @@ import java.util.Set;
  * @param concurrency reconciles at once, the same for every contender ({@code bench.concurrency})
  * @param backlogObjects objects of S2, S3, S6 and S7 ({@code bench.s2.objects})
  * @param backlogUpdates spec updates per object in S2 ({@code bench.s2.updates})
- * @param latencyRate updates per second in S3 ({@code bench.s3.rate})
+ * @param latencyRates updates per second in S3, one measured window each ({@code bench.s3.rate}); the first is the
+ * target's
  * @param latencySeconds length of S3, warm-up included ({@code bench.s3.seconds})
  * @param latencyWarmupSeconds the first seconds of S3, not measured ({@code bench.s3.warmup})
  * @param resyncSeconds the resync period asked of every contender in S6 ({@code bench.resyncSeconds})
@@ -32,7 +33,7 @@ import java.util.Set;
  * @param smoke whether the smoke defaults apply ({@code bench.smoke})
  */
 record PeersOptions(Set<String> scenarios, List<Contender> contenders, List<Contender> variants, List<Integer> n,
-		int concurrency, int backlogObjects, int backlogUpdates, int latencyRate, int latencySeconds,
+		int concurrency, int backlogObjects, int backlogUpdates, List<Integer> latencyRates, int latencySeconds,
 		int latencyWarmupSeconds, int resyncSeconds, int resyncObjects, List<String> contenderJvmArgs, Path output,
 		Path benchmarksDirectory, boolean smoke) {
 
@@ -59,11 +60,7 @@ record PeersOptions(Set<String> scenarios, List<Contender> contenders, List<Cont
 		}
 		List<Contender> variants = contenders.contains(Contender.RUNTIME)
 				? variants(property("bench.runtimeVariants", DEFAULT_VARIANTS)) : List.of();
-		List<Integer> n = Arrays.stream(property("bench.n", smoke ? "1000,3000" : "10000,50000").split(","))
-			.map(String::trim)
-			.map(Integer::parseInt)
-			.sorted()
-			.toList();
+		List<Integer> n = integers("bench.n", smoke ? "1000,2000" : "10000,50000").stream().sorted().toList();
 		List<String> jvm = new ArrayList<>(CONTENDER_JVM);
 		String extra = property("bench.contenderJvmArgs", "");
 		if (!extra.isBlank()) {
@@ -71,9 +68,9 @@ record PeersOptions(Set<String> scenarios, List<Contender> contenders, List<Cont
 		}
 		return new PeersOptions(scenarios, List.copyOf(contenders), variants, n,
 				integer("bench.concurrency", 8), integer("bench.s2.objects", smoke ? 300 : 2000),
-				integer("bench.s2.updates", smoke ? 5 : 10), integer("bench.s3.rate", smoke ? 300 : 1000),
-				integer("bench.s3.seconds", smoke ? 8 : 25), integer("bench.s3.warmup", smoke ? 3 : 5),
-				integer("bench.resyncSeconds", smoke ? 4 : 10), integer("bench.s6.objects", smoke ? 200 : 1000),
+				integer("bench.s2.updates", smoke ? 5 : 10), integers("bench.s3.rate", smoke ? "300" : "1000,300"),
+				integer("bench.s3.seconds", smoke ? 8 : 30), integer("bench.s3.warmup", smoke ? 3 : 10),
+				integer("bench.resyncSeconds", smoke ? 3 : 10), integer("bench.s6.objects", smoke ? 100 : 1000),
 				List.copyOf(jvm), Path.of(property("bench.output", "target")),
 				Path.of(property("bench.home", "..")).toAbsolutePath().normalize(), smoke);
 	}
@@ -114,6 +111,10 @@ record PeersOptions(Set<String> scenarios, List<Contender> contenders, List<Cont
 	private static String property(String name, String fallback) {
 		String value = System.getProperty(name);
 		return (value == null || value.isBlank()) ? fallback : value;
+	}
+
+	private static List<Integer> integers(String name, String fallback) {
+		return Arrays.stream(property(name, fallback).split(",")).map(String::trim).map(Integer::parseInt).toList();
 	}
 
 	private static int integer(String name, int fallback) {

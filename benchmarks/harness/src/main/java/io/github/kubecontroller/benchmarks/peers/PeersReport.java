@@ -71,6 +71,9 @@ final class PeersReport {
 
 	final List<Map<String, Object>> runs = new ArrayList<>();
 
+	/** Further markdown sections, such as the heap growth by class of S4. */
+	final List<String> sections = new ArrayList<>();
+
 	/** Columns: contender id to its label, in run order. */
 	final Map<String, String> columns = new LinkedHashMap<>();
 
@@ -80,7 +83,7 @@ final class PeersReport {
 	/** Chart data: contender id to N to seconds until every object was reconciled (S1). */
 	final Map<String, TreeMap<Integer, Double>> startupByN = new LinkedHashMap<>();
 
-	/** Chart data: contender id to percentile label to milliseconds (S3). */
+	/** Chart data: series (contender and rate) to percentile label to milliseconds (S3). */
 	final Map<String, Map<String, Double>> latency = new LinkedHashMap<>();
 
 	void column(Contender contender) {
@@ -163,6 +166,7 @@ final class PeersReport {
 			this.notes.forEach((scenario, list) -> list
 				.forEach((note) -> out.append("- ").append(scenario).append(": ").append(note).append('\n')));
 		}
+		this.sections.forEach((section) -> out.append('\n').append(section));
 		return out.toString();
 	}
 
@@ -213,6 +217,7 @@ final class PeersReport {
 			case "s" -> String.format(Locale.ROOT, "%.2f", value);
 			case "ms" -> String.format(Locale.ROOT, "%.1f", value);
 			case "MB" -> String.format(Locale.ROOT, "%.1f", value);
+			case "cores" -> String.format(Locale.ROOT, "%.2f", value);
 			case "×" -> String.format(Locale.ROOT, "%.2f", value);
 			case "B", "count", "events/s" -> String.format(Locale.ROOT, "%,.0f", value);
 			default -> (Math.abs(value) >= 100) ? String.format(Locale.ROOT, "%,.0f", value)

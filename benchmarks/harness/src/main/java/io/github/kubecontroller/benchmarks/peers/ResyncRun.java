@@ -30,7 +30,7 @@ final class ResyncRun {
 					"s6-resync-" + contender.id());
 					StatusWatch watch = StatusWatch.open(cluster, cluster.emulator.resourceVersion(), 1)) {
 				process.awaitReady(120);
-				if (watch.await(objects, 120) < 0) {
+				if (watch.await(objects, 300, 60) < 0) {
 					throw new IllegalStateException(contender.label() + " did not reconcile the " + objects + " objects");
 				}
 				// Let the first period pass, so that the window sees resyncs of objects already reconciled.

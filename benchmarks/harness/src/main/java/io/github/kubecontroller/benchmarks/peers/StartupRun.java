@@ -25,13 +25,15 @@ final class StartupRun {
 		try (BenchCluster cluster = BenchCluster.start()) {
 			cluster.createBenches(n);
 			this.session.log("S1 %s: %,d Bench objects created; starting the contender", contender.id(), n);
+			MachineLoad atFork = MachineLoad.beforeFork();
 			try (StatusWatch watch = StatusWatch.open(cluster, cluster.emulator.resourceVersion(), 1);
 					ContenderProcess process = this.session.start(cluster, contender, "bench", 0, name)) {
 				ContenderProcess.Answer ready = process.awaitReady(timeout);
 				double readySeconds = (ready.receivedNanos() - process.startedNanos) / 1e9;
-				long doneAt = watch.await(n, timeout);
+				long doneAt = watch.await(n, timeout, 60);
 				double allSeconds = (doneAt < 0) ? Double.NaN : (doneAt - process.startedNanos) / 1e9;
-				long cpu = process.cpuNanos();
+				MachineLoad end = MachineLoad.now(process);
+				long cpu = end.contenderNanos();
 				ContenderProcess.Answer stats = process.stats();
 				ApiLoad load = cluster.contenderLoad();
 				String suffix = String.format(Locale.ROOT, ", N=%,d", n);
@@ -45,9 +47,11 @@ final class StartupRun {
 						cpu / 1e9);
 				report.put("S1", "API requests (not watches) until then, per object" + suffix, "count/object",
 						Better.LOWER, contender, (double) load.requests() / n);
+				report.put("S1", "other processes on the machine meanwhile" + suffix, "cores", Better.INFO, contender,
+						end.otherCoresSince(atFork));
 				if (doneAt < 0) {
 					report.note("S1", contender.label() + String.format(Locale.ROOT,
-							" did not reconcile every object within %d s (N=%,d): %,d done", timeout, n, watch.done()));
+							" did not reconcile every object (N=%,d): %,d done, then no progress for 60 s", n, watch.done()));
 				}
 				else {
 					report.startupByN.computeIfAbsent(contender.id(), (id) -> new java.util.TreeMap<>()).put(n, allSeconds);
@@ -60,6 +64,8 @@ final class StartupRun {
 				details.put("contenderUptimeAtReadyMillis", ready.number("uptimeMillis"));
 				details.put("allReconciledSeconds", allSeconds);
 				details.put("cpuSeconds", cpu / 1e9);
+				details.put("otherProcessesCores", end.otherCoresSince(atFork));
+				details.put("benchmarkJvmCores", end.benchmarkCoresSince(atFork));
 				details.put("stats", stats.values());
 				details.put("apiLoad", load.toString());
 				report.runs.add(details);

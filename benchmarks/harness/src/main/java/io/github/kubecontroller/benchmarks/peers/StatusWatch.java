@@ -105,16 +105,21 @@ final class StatusWatch implements AutoCloseable {
 	}
 
 	/**
-	 * Waits until {@code count} objects have reached the threshold; returns when the last of them did (nanoTime),
-	 * or -1 after {@code timeoutSeconds}.
+	 * Waits until {@code count} objects have reached the threshold; returns when the last of them did (nanoTime), or
+	 * -1 after {@code timeoutSeconds}, or once no object has reached it for {@code stallSeconds} (objects left behind:
+	 * {@link #behind}).
 	 */
-	synchronized long await(int count, long timeoutSeconds) throws InterruptedException {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+	synchronized long await(int count, long timeoutSeconds, long stallSeconds) throws InterruptedException {
+		long start = System.nanoTime();
+		long deadline = start + TimeUnit.SECONDS.toNanos(timeoutSeconds);
 		while (this.done < count) {
 			if (this.failure != null) {
 				throw new IllegalStateException("status watch: " + this.failure);
 			}
-			long left = deadline - System.nanoTime();
+			long now = System.nanoTime();
+			long progress = Math.max(start, this.lastDoneNanos);
+			long stallDeadline = progress + TimeUnit.SECONDS.toNanos(stallSeconds);
+			long left = Math.min(deadline, stallDeadline) - now;
 			if (left <= 0) {
 				return -1;
 			}
@@ -123,9 +128,25 @@ final class StatusWatch implements AutoCloseable {
 		return this.lastDoneNanos;
 	}
 
+	/** When the last object reached the threshold (nanoTime), 0 if none did. */
+	synchronized long lastDoneNanos() {
+		return this.lastDoneNanos;
+	}
+
 	/** Objects at the threshold so far. */
 	synchronized int done() {
 		return this.done;
+	}
+
+	/** Up to {@code limit} names of objects seen below the threshold, with the observedGeneration last seen. */
+	synchronized Map<String, Long> behind(int limit) {
+		Map<String, Long> behind = new java.util.TreeMap<>();
+		this.observed.forEach((name, generation) -> {
+			if (generation < this.threshold && behind.size() < limit) {
+				behind.put(name, generation);
+			}
+		});
+		return behind;
 	}
 
 	@Override
