@@ -11,6 +11,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.BitmapEncoder.BitmapFormat;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;
@@ -39,6 +40,9 @@ final class Charts {
 				.yAxisTitle("milliseconds (log scale)")
 				.build();
 			chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+			// Lines, not bars: bars start at zero, which a logarithmic axis cannot show.
+			chart.getStyler().setDefaultSeriesRenderStyle(CategorySeriesRenderStyle.Line);
+			chart.getStyler().setOverlapped(true);
 			chart.getStyler().setYAxisLogarithmic(true);
 			report.latency.forEach((series, percentiles) -> chart.addSeries(series,
 					new ArrayList<>(percentiles.keySet()),

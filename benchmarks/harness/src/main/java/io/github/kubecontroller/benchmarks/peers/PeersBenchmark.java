@@ -104,7 +104,14 @@ public final class PeersBenchmark {
 			report.environment.put("failed runs", this.failures);
 		}
 		report.write(options.output());
-		List<Path> charts = Charts.write(report, options.output());
+		List<Path> charts = List.of();
+		try {
+			charts = Charts.write(report, options.output());
+		}
+		catch (RuntimeException ex) {
+			// A plot that cannot be drawn must not cost the run its report.
+			this.session.log("plots not written: %s", ex);
+		}
 		System.out.println();
 		System.out.println(report.markdown());
 		this.session.log("wrote %s, .json and %s", options.output().resolve("peers-benchmark.md"),

@@ -198,6 +198,8 @@ final class PeersReport {
 		json.put("targets", this.targets);
 		json.put("notes", this.notes);
 		json.put("runs", this.runs);
+		json.put("plots", Map.of("memoryMegabytesByN", this.memoryByN, "startupSecondsByN", this.startupByN,
+				"latencyMillisByPercentile", this.latency));
 		new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
 			.writeValue(directory.resolve("peers-benchmark.json").toFile(), json);
 	}

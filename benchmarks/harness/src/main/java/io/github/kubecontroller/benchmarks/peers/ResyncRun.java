@@ -46,7 +46,7 @@ final class ResyncRun {
 				String what = String.format(Locale.ROOT, " (%,d unchanged objects, resync every %d s, %.1f s window)",
 						objects, period, window.toMillis() / 1000.0);
 				report.put("S6", "writes during the resync window" + what, "count", Better.LOWER, contender, load.writes());
-				report.put("S6", "reconciles per object per resync period during the window", "count", Better.INFO,
+				report.put("S6", "reconciles per object per resync period during the window", "per object", Better.INFO,
 						contender, reconciles / (objects * 2.5));
 				report.put("S6", "API requests (not watches) during the resync window", "count", Better.LOWER, contender,
 						load.requests());

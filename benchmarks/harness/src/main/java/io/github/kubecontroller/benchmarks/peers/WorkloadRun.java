@@ -76,6 +76,8 @@ final class WorkloadRun {
 					Better.LOWER, contender, seconds);
 			report.put("S2", "the benchmark's sending of the updates (the floor)", "s", Better.INFO, contender,
 					(sent - start) / 1e9);
+			report.put("S2", "tail: last update acknowledged to every status at the last generation", "s", Better.LOWER,
+					contender, (doneAt < 0) ? Double.NaN : (doneAt - sent) / 1e9);
 			report.put("S2", "objects left behind (never reconciled at their last generation)", "count", Better.LOWER,
 					contender, objects - watch.done());
 			report.put("S2", "reconciles during the backlog", "count", Better.INFO, contender, reconciles);
