@@ -501,7 +501,7 @@ public final class EmulatorBenchmark {
 	private static String git() {
 		try {
 			String commit = command("git", "rev-parse", "--short", "HEAD");
-			String changed = command("git", "status", "--porcelain", "--", "../emulator/src/main");
+			String changed = command("git", "status", "--porcelain", "--", "../../emulator/src/main");
 			long files = changed.lines().filter((l) -> !l.isBlank()).count();
 			return "commit " + commit + ((files > 0) ? " + " + files + " uncommitted change(s) in emulator/src/main" : "");
 		}
