@@ -213,7 +213,8 @@ public final class PeersBenchmark {
 				+ String.join("; ", Contender.ALL.stream().map((c) -> c.label() + " " + c.defaultWorkers()).toList()));
 		report.note("method", "heap = used bytes of all heap pools after System.gc() (the smallest of 4 readings, "
 				+ "100 ms apart); S5's peak = the largest such reading while the contender forces a full GC every 50 ms "
-				+ "during the relist (which slows the relist down; the peak of live data is what is measured)");
+				+ "during the relist, until the contender watches again (at least max(8 s, N/4,000 s)), or the heap read "
+				+ "right after if larger (the relist slows down; the peak of live data is what is measured)");
 		report.note("method", "API requests are the emulator's audit counters of the contender's user (its own bearer "
 				+ "token); watches are counted apart and left out of 'requests'");
 		report.note("method", "the emulator's JDK HTTP server runs with sun.net.httpserver.maxIdleConnections="
