@@ -18,17 +18,17 @@ import io.github.kubecontroller.benchmarks.peers.PeersReport.Better;
  */
 final class MemoryRun {
 
-	private final Session session;
+	private final PeersContext context;
 
-	MemoryRun(Session session) {
-		this.session = session;
+	MemoryRun(PeersContext context) {
+		this.context = context;
 	}
 
 	void run(Contender contender) throws Exception {
-		PeersOptions options = this.session.options;
-		PeersReport report = this.session.report;
+		PeersOptions options = this.context.options;
+		PeersReport report = this.context.report;
 		try (BenchCluster cluster = BenchCluster.start();
-				ContenderProcess process = this.session.start(cluster, contender, "configmap", 0,
+				ContenderProcess process = this.context.start(cluster, contender, "configmap", 0,
 						"s4-s5-" + contender.id())) {
 			process.awaitReady(120);
 			long heapEmpty = heap(process);
@@ -54,7 +54,7 @@ final class MemoryRun {
 						Better.LOWER, contender, perObject);
 				report.memoryByN.computeIfAbsent(contender.id(), (id) -> new TreeMap<>())
 					.put(n, (heapFull - heapEmpty) / 1e6);
-				this.session.log("S4 %s: N=%,d heap %.1f MB, %.0f B/object", contender.id(), n, heapFull / 1e6, perObject);
+				this.context.log("S4 %s: N=%,d heap %.1f MB, %.0f B/object", contender.id(), n, heapFull / 1e6, perObject);
 			}
 			details.put("heapBytesByN", heaps);
 			growth(contender, histogramEmpty, process.request("histogram").values(), options.largestN());
@@ -67,8 +67,8 @@ final class MemoryRun {
 
 	private void relist(BenchCluster cluster, ContenderProcess process, Contender contender, long heapEmpty,
 			long steady, Map<String, Object> details) throws Exception {
-		PeersReport report = this.session.report;
-		int n = this.session.options.largestN();
+		PeersReport report = this.context.report;
+		int n = this.context.options.largestN();
 		ApiLoad before = cluster.contenderLoad();
 		process.request("sample-start");
 		BenchCluster.sleep(Duration.ofMillis(500));
@@ -115,7 +115,7 @@ final class MemoryRun {
 		details.put("relistMinimumWindowSeconds", window.toSeconds());
 		details.put("relistAfterBytes", after);
 		details.put("relistApiLoad", since.toString());
-		this.session.log("S5 %s: steady %.1f MB, peak %.1f MB (%d samples), after %.1f MB, %s", contender.id(),
+		this.context.log("S5 %s: steady %.1f MB, peak %.1f MB (%d samples), after %.1f MB, %s", contender.id(),
 				steady / 1e6, peak / 1e6, sample.number("samples"), after / 1e6, since);
 	}
 
@@ -141,7 +141,7 @@ final class MemoryRun {
 					(double) row.instances() / n, (double) row.bytes() / n));
 		}
 		section.append(String.format(Locale.ROOT, "| (these classes) | | %.0f |%n", (double) total / n));
-		this.session.report.sections.add(section.toString());
+		this.context.report.sections.add(section.toString());
 	}
 
 	private static long heap(ContenderProcess process) throws InterruptedException {

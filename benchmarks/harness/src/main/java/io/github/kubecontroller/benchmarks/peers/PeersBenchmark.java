@@ -36,12 +36,12 @@ import io.github.kubecontroller.benchmarks.peers.PeersReport.TargetResult;
  */
 public final class PeersBenchmark {
 
-	private final Session session;
+	private final PeersContext context;
 
 	private final List<String> failures = new ArrayList<>();
 
 	private PeersBenchmark(PeersOptions options) {
-		this.session = new Session(options);
+		this.context = new PeersContext(options);
 	}
 
 	/**
@@ -62,15 +62,15 @@ public final class PeersBenchmark {
 	}
 
 	private int run() throws Exception {
-		PeersOptions options = this.session.options;
-		PeersReport report = this.session.report;
+		PeersOptions options = this.context.options;
+		PeersReport report = this.context.report;
 		environment();
-		this.session.log("peers benchmark: scenarios %s, contenders %s, N %s%s", options.scenarios(),
+		this.context.log("peers benchmark: scenarios %s, contenders %s, N %s%s", options.scenarios(),
 				options.contenders().stream().map(Contender::id).toList(), options.n(), options.smoke() ? " (smoke)" : "");
 		options.contenders().forEach(report::column);
 		options.variants().forEach(report::column);
 		if (options.runs("S1")) {
-			StartupRun startup = new StartupRun(this.session);
+			StartupRun startup = new StartupRun(this.context);
 			for (int n : options.n()) {
 				for (Contender contender : options.contenders()) {
 					attempt("S1 " + contender.id() + " N=" + n, () -> startup.run(contender, n));
@@ -78,19 +78,19 @@ public final class PeersBenchmark {
 			}
 		}
 		if (options.runs("S2") || options.runs("S3") || options.runs("S6") || options.runs("S7")) {
-			WorkloadRun workload = new WorkloadRun(this.session);
+			WorkloadRun workload = new WorkloadRun(this.context);
 			for (Contender contender : options.contenders()) {
 				attempt("S2/S3 " + contender.id(), () -> workload.run(contender));
 			}
 		}
 		if (options.runs("S6")) {
-			ResyncRun resync = new ResyncRun(this.session);
+			ResyncRun resync = new ResyncRun(this.context);
 			for (Contender contender : options.contenders()) {
 				attempt("S6 resync " + contender.id(), () -> resync.run(contender));
 			}
 		}
 		if (options.runs("S4") || options.runs("S5")) {
-			MemoryRun memory = new MemoryRun(this.session);
+			MemoryRun memory = new MemoryRun(this.context);
 			List<Contender> all = new ArrayList<>(options.contenders());
 			all.addAll(options.variants());
 			for (Contender contender : all) {
@@ -99,7 +99,7 @@ public final class PeersBenchmark {
 		}
 		targets();
 		notes();
-		report.environment.put("total run time", String.format(Locale.ROOT, "%.0f s", this.session.elapsedSeconds()));
+		report.environment.put("total run time", String.format(Locale.ROOT, "%.0f s", this.context.elapsedSeconds()));
 		if (!this.failures.isEmpty()) {
 			report.environment.put("failed runs", this.failures);
 		}
@@ -110,11 +110,11 @@ public final class PeersBenchmark {
 		}
 		catch (RuntimeException ex) {
 			// A plot that cannot be drawn must not cost the run its report.
-			this.session.log("plots not written: %s", ex);
+			this.context.log("plots not written: %s", ex);
 		}
 		System.out.println();
 		System.out.println(report.markdown());
-		this.session.log("wrote %s, .json and %s", options.output().resolve("peers-benchmark.md"),
+		this.context.log("wrote %s, .json and %s", options.output().resolve("peers-benchmark.md"),
 				charts.stream().map((p) -> p.getFileName().toString()).toList());
 		return this.failures.isEmpty() ? 0 : 1;
 	}
@@ -131,8 +131,8 @@ public final class PeersBenchmark {
 		}
 		catch (Exception ex) {
 			this.failures.add(what + ": " + ex.getMessage());
-			this.session.report.note("failures", what + ": " + ex);
-			this.session.log("%s FAILED: %s", what, ex);
+			this.context.report.note("failures", what + ": " + ex);
+			this.context.log("%s FAILED: %s", what, ex);
 			ex.printStackTrace(System.out);
 		}
 	}
@@ -140,8 +140,8 @@ public final class PeersBenchmark {
 	// ---------------------------------------------------------------- targets
 
 	private void targets() {
-		PeersOptions options = this.session.options;
-		PeersReport report = this.session.report;
+		PeersOptions options = this.context.options;
+		PeersReport report = this.context.report;
 		String memory = String.format(Locale.ROOT, "retained heap per cached small ConfigMap, N=%,d", options.largestN());
 		for (String peer : List.of("b", "c")) {
 			Double a = report.get("S4", memory, "a");
@@ -204,8 +204,8 @@ public final class PeersBenchmark {
 	// ---------------------------------------------------------------- environment and method notes
 
 	private void notes() {
-		PeersOptions options = this.session.options;
-		PeersReport report = this.session.report;
+		PeersOptions options = this.context.options;
+		PeersReport report = this.context.report;
 		report.note("method", "each contender runs alone in its own JVM (" + String.join(" ", options.contenderJvmArgs())
 				+ "), on a fresh in-process emulator; the emulator, the benchmark's writers and its status watch share "
 				+ "the benchmark's JVM; all on the same machine");
@@ -233,8 +233,8 @@ public final class PeersBenchmark {
 	}
 
 	private void environment() {
-		PeersOptions options = this.session.options;
-		Map<String, Object> env = this.session.report.environment;
+		PeersOptions options = this.context.options;
+		Map<String, Object> env = this.context.report.environment;
 		env.put("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
 		env.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
 		env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
@@ -267,7 +267,7 @@ public final class PeersBenchmark {
 	/** The main libraries on a contender's class path, with their versions, read from the jar names. */
 	private String libraries(Contender contender) {
 		try {
-			String classPath = contender.classPath(this.session.options.benchmarksDirectory());
+			String classPath = contender.classPath(this.context.options.benchmarksDirectory());
 			List<String> found = new ArrayList<>();
 			Pattern jar = Pattern.compile("(operator-framework-core|kubernetes-client-api|vertx-core|client-java|"
 					+ "client-java-extended|spring-boot|kube-controller-spring-boot-autoconfigure|okhttp-jvm|gson|"

@@ -14,19 +14,19 @@ import io.github.kubecontroller.benchmarks.peers.PeersReport.Better;
  */
 final class ResyncRun {
 
-	private final Session session;
+	private final PeersContext context;
 
-	ResyncRun(Session session) {
-		this.session = session;
+	ResyncRun(PeersContext context) {
+		this.context = context;
 	}
 
 	void run(Contender contender) throws Exception {
-		PeersOptions options = this.session.options;
+		PeersOptions options = this.context.options;
 		int objects = options.resyncObjects();
 		int period = options.resyncSeconds();
 		try (BenchCluster cluster = BenchCluster.start()) {
 			cluster.createBenches(objects);
-			try (ContenderProcess process = this.session.start(cluster, contender, "bench", period,
+			try (ContenderProcess process = this.context.start(cluster, contender, "bench", period,
 					"s6-resync-" + contender.id());
 					StatusWatch watch = StatusWatch.open(cluster, cluster.emulator.resourceVersion(), 1)) {
 				process.awaitReady(120);
@@ -42,7 +42,7 @@ final class ResyncRun {
 				ContenderProcess.Answer statsAfter = process.stats();
 				ApiLoad load = cluster.contenderLoad().minus(loadBefore);
 				long reconciles = statsAfter.number("reconciles") - statsBefore.number("reconciles");
-				PeersReport report = this.session.report;
+				PeersReport report = this.context.report;
 				String what = String.format(Locale.ROOT, " (%,d unchanged objects, resync every %d s, %.1f s window)",
 						objects, period, window.toMillis() / 1000.0);
 				report.put("S6", "writes during the resync window" + what, "count", Better.LOWER, contender, load.writes());
@@ -59,7 +59,7 @@ final class ResyncRun {
 				details.put("reconciles", reconciles);
 				details.put("apiLoad", load.toString());
 				report.runs.add(details);
-				this.session.log("S6 resync %s: %,d reconciles, %s in %.1f s", contender.id(), reconciles, load,
+				this.context.log("S6 resync %s: %,d reconciles, %s in %.1f s", contender.id(), reconciles, load,
 						window.toMillis() / 1000.0);
 			}
 		}

@@ -13,10 +13,10 @@ import io.github.kubecontroller.benchmarks.peers.PeersReport.Better;
  */
 final class StartupRun {
 
-	private final Session session;
+	private final PeersContext context;
 
-	StartupRun(Session session) {
-		this.session = session;
+	StartupRun(PeersContext context) {
+		this.context = context;
 	}
 
 	void run(Contender contender, int n) throws Exception {
@@ -24,10 +24,10 @@ final class StartupRun {
 		long timeout = 60 + n / 200;
 		try (BenchCluster cluster = BenchCluster.start()) {
 			cluster.createBenches(n);
-			this.session.log("S1 %s: %,d Bench objects created; starting the contender", contender.id(), n);
+			this.context.log("S1 %s: %,d Bench objects created; starting the contender", contender.id(), n);
 			MachineLoad atFork = MachineLoad.beforeFork();
 			try (StatusWatch watch = StatusWatch.open(cluster, cluster.emulator.resourceVersion(), 1);
-					ContenderProcess process = this.session.start(cluster, contender, "bench", 0, name)) {
+					ContenderProcess process = this.context.start(cluster, contender, "bench", 0, name)) {
 				ContenderProcess.Answer ready = process.awaitReady(timeout);
 				double readySeconds = (ready.receivedNanos() - process.startedNanos) / 1e9;
 				long doneAt = watch.await(n, timeout, 60);
@@ -37,7 +37,7 @@ final class StartupRun {
 				ContenderProcess.Answer stats = process.stats();
 				ApiLoad load = cluster.contenderLoad();
 				String suffix = String.format(Locale.ROOT, ", N=%,d", n);
-				PeersReport report = this.session.report;
+				PeersReport report = this.context.report;
 				report.put("S1", "ready (caches synced, workers started), from fork" + suffix, "s", Better.LOWER,
 						contender, readySeconds);
 				report.put("S1", "every object reconciled once, from fork" + suffix, "s", Better.LOWER, contender,
@@ -69,7 +69,7 @@ final class StartupRun {
 				details.put("stats", stats.values());
 				details.put("apiLoad", load.toString());
 				report.runs.add(details);
-				this.session.log("S1 %s N=%,d: ready %.2f s, all reconciled %.2f s, CPU %.1f s, %s, %s", contender.id(), n,
+				this.context.log("S1 %s N=%,d: ready %.2f s, all reconciled %.2f s, CPU %.1f s, %s, %s", contender.id(), n,
 						readySeconds, allSeconds, cpu / 1e9, stats.values(), load);
 			}
 		}

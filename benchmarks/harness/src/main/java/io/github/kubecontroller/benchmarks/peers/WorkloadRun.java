@@ -15,18 +15,18 @@ import io.github.kubecontroller.benchmarks.peers.PeersReport.Better;
  */
 final class WorkloadRun {
 
-	private final Session session;
+	private final PeersContext context;
 
-	WorkloadRun(Session session) {
-		this.session = session;
+	WorkloadRun(PeersContext context) {
+		this.context = context;
 	}
 
 	void run(Contender contender) throws Exception {
-		PeersOptions options = this.session.options;
+		PeersOptions options = this.context.options;
 		int objects = options.backlogObjects();
 		try (BenchCluster cluster = BenchCluster.start()) {
 			cluster.createBenches(objects);
-			try (ContenderProcess process = this.session.start(cluster, contender, "bench", 0, "s2-s3-" + contender.id())) {
+			try (ContenderProcess process = this.context.start(cluster, contender, "bench", 0, "s2-s3-" + contender.id())) {
 				try (StatusWatch watch = StatusWatch.open(cluster, cluster.emulator.resourceVersion(), 1)) {
 					process.awaitReady(120);
 					if (watch.await(objects, 300, 60) < 0) {
@@ -50,7 +50,7 @@ final class WorkloadRun {
 	}
 
 	private void backlog(BenchCluster cluster, ContenderProcess process, Contender contender) throws Exception {
-		PeersOptions options = this.session.options;
+		PeersOptions options = this.context.options;
 		int objects = options.backlogObjects();
 		int rounds = options.backlogUpdates();
 		int updates = objects * rounds;
@@ -70,7 +70,7 @@ final class WorkloadRun {
 			ApiLoad load = cluster.contenderLoad().minus(loadBefore);
 			double seconds = (doneAt < 0) ? Double.NaN : (doneAt - start) / 1e9;
 			long reconciles = statsAfter.number("reconciles") - statsBefore.number("reconciles");
-			PeersReport report = this.session.report;
+			PeersReport report = this.context.report;
 			String what = String.format(Locale.ROOT, " (%,d objects × %d updates)", objects, rounds);
 			report.put("S2", "backlog drained: first update to every status at the last generation" + what, "s",
 					Better.LOWER, contender, seconds);
@@ -111,14 +111,14 @@ final class WorkloadRun {
 			details.put("apiLoad", load.toString());
 			details.put("statsAfter", statsAfter.values());
 			report.runs.add(details);
-			this.session.log("S2 %s: drained in %.2f s (sent in %.2f s), %,d reconciles, CPU %.1f s, %s", contender.id(),
+			this.context.log("S2 %s: drained in %.2f s (sent in %.2f s), %,d reconciles, CPU %.1f s, %s", contender.id(),
 					seconds, (sent - start) / 1e9, reconciles, (cpuAfter - cpuBefore) / 1e9, load);
 		}
 	}
 
 	private void steadyRate(BenchCluster cluster, ContenderProcess process, Contender contender, int rate)
 			throws Exception {
-		PeersOptions options = this.session.options;
+		PeersOptions options = this.context.options;
 		Duration warmup = Duration.ofSeconds(options.latencyWarmupSeconds());
 		Duration measured = Duration.ofSeconds(options.latencySeconds() - options.latencyWarmupSeconds());
 		try (PacedUpdates updates = new PacedUpdates(cluster, options.backlogObjects(), rate)) {
@@ -140,7 +140,7 @@ final class WorkloadRun {
 			long events = updates.acknowledged() - sentBefore;
 			double seconds = (System.nanoTime() - start) / 1e9;
 			long reconciles = statsAfter.number("reconciles") - statsBefore.number("reconciles");
-			PeersReport report = this.session.report;
+			PeersReport report = this.context.report;
 			String at = String.format(Locale.ROOT, " at %,d events/s", rate);
 			report.put("S3", "updates acknowledged per second (achieved rate)" + at, "events/s", Better.INFO, contender,
 					events / seconds);
@@ -183,7 +183,7 @@ final class WorkloadRun {
 			details.put("contenderCores", loadEnd.contenderCoresSince(loadStart));
 			details.put("apiLoad", load.toString());
 			report.runs.add(details);
-			this.session.log("S3 %s: %.0f events/s, latency %s µs, %,d reconciles, CPU %.1f s, %s", contender.id(),
+			this.context.log("S3 %s: %.0f events/s, latency %s µs, %,d reconciles, CPU %.1f s, %s", contender.id(),
 					events / seconds, latency.values(), reconciles, (cpuAfter - cpuBefore) / 1e9, load);
 		}
 	}

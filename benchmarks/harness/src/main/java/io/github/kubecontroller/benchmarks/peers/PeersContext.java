@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** What every run shares: the options, the report, the log directory, and how a contender is started. */
-final class Session {
+final class PeersContext {
 
 	final PeersOptions options;
 
@@ -17,7 +17,7 @@ final class Session {
 
 	private final long started = System.nanoTime();
 
-	Session(PeersOptions options) {
+	PeersContext(PeersOptions options) {
 		this.options = options;
 		this.logs = options.output().resolve("peers-logs");
 	}
