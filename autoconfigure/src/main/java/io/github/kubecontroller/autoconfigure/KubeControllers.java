@@ -41,10 +41,6 @@ public final class KubeControllers implements SmartLifecycle {
 	private final @Nullable LeaderElector elector;
 	private volatile boolean running;
 
-	KubeControllers(List<Controller<?>> controllers, Duration shutdownGracePeriod, boolean autoStartup) {
-		this(controllers, shutdownGracePeriod, autoStartup, null, null);
-	}
-
 	KubeControllers(List<Controller<?>> controllers, Duration shutdownGracePeriod, boolean autoStartup,
 			@Nullable ApiClient client, @Nullable LeaderElectionSettings leaderElection) {
 		this.controllers = List.copyOf(controllers);
