@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Changes {@code spec.content} of randomly chosen Widgets at a steady rate, on a thread of its own, until closed:
- * each change is a new generation for the controllers to observe. Refused or throttled changes are counted and
- * skipped; the pace does not speed up to catch up after an outage.
+ * Changes {@code spec.content} of randomly chosen Widgets, one at a time at up to a given rate, on a thread of its
+ * own, until closed: each change is a new generation for the controllers to observe. Refused or throttled changes
+ * are counted and skipped; the pace does not speed up to catch up after an outage or a slow answer.
  */
 final class WidgetLoad implements AutoCloseable {
 
