@@ -1,5 +1,7 @@
 package io.github.kubecontroller.runtime.leader;
 
+import io.github.kubecontroller.runtime.client.ClientRateLimit;
+import io.github.kubecontroller.runtime.client.RequestRetries;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoordinationV1Api;
@@ -16,6 +18,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import okhttp3.Call;
+import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,7 +115,8 @@ public final class LeaderElector implements AutoCloseable {
 		try {
 			V1Lease lease;
 			try {
-				lease = read(settings.renewDeadline());
+				lease = executeChecking(leases.readNamespacedLease(settings.name(), settings.namespace())
+						.buildCall(null));
 			} catch (ApiException e) {
 				if (e.getCode() != 404) {
 					throw e;
@@ -123,12 +128,12 @@ public final class LeaderElector implements AutoCloseable {
 				V1Lease probe = new V1Lease()
 						.metadata(new V1ObjectMeta().namespace(settings.namespace()).name(settings.name()))
 						.spec(new V1LeaseSpec());
-				execute(leases.createNamespacedLease(settings.namespace(), probe).dryRun("All").buildCall(null),
-						settings.renewDeadline());
+				executeChecking(leases.createNamespacedLease(settings.namespace(), probe).dryRun("All")
+						.buildCall(null));
 			} else {
 				verb = "update";
-				execute(leases.replaceNamespacedLease(settings.name(), settings.namespace(), lease).dryRun("All")
-						.buildCall(null), settings.renewDeadline());
+				executeChecking(leases.replaceNamespacedLease(settings.name(), settings.namespace(), lease)
+						.dryRun("All").buildCall(null));
 			}
 		} catch (ApiException e) {
 			if (e.getCode() == 403) {
@@ -373,10 +378,44 @@ public final class LeaderElector implements AutoCloseable {
 		return execute(leases.readNamespacedLease(settings.name(), settings.namespace()).buildCall(null), timeout);
 	}
 
-	/** Runs one request bounded by {@code timeout}, whatever the client's own timeouts are. */
-	private V1Lease execute(Call call, Duration timeout) throws ApiException {
-		call.timeout().timeout(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+	/**
+	 * Runs one request of the start-up check, bounded by the renew deadline. Unlike the campaign's, it goes through
+	 * the client's retries and rate limit: nothing depends on when it ends, and a throttled check is better retried
+	 * than skipped.
+	 */
+	private V1Lease executeChecking(Call call) throws ApiException {
+		call.timeout().timeout(settings.renewDeadline().toMillis(), TimeUnit.MILLISECONDS);
 		return client.<V1Lease>execute(call, V1Lease.class).getData();
+	}
+
+	/**
+	 * Runs one request of the campaign bounded by {@code timeout}, whatever the client's own timeouts, retries and
+	 * limits are.
+	 */
+	private V1Lease execute(Call call, Duration timeout) throws ApiException {
+		Call bounded = withoutWaits(client.getHttpClient()).newCall(call.request());
+		bounded.timeout().timeout(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+		return client.<V1Lease>execute(bounded, V1Lease.class).getData();
+	}
+
+	/**
+	 * The client without the interceptors that sleep before sending: the retries of 429s after their Retry-After
+	 * and the client-side rate limit. Their sleeps ignore the call's timeout, so a renewal could outlast the renew
+	 * deadline (a 429 with {@code Retry-After: 1} costs a second) while another instance, seeing the Lease expire,
+	 * takes it: two leaders at once. The elector retries by itself every retry period, and its few requests need no
+	 * rate limit (controller-runtime gives leader election a client of its own for the same reason).
+	 */
+	private static OkHttpClient withoutWaits(OkHttpClient http) {
+		if (http.interceptors().stream().noneMatch(LeaderElector::waits)) {
+			return http;
+		}
+		OkHttpClient.Builder builder = http.newBuilder();
+		builder.interceptors().removeIf(LeaderElector::waits);
+		return builder.build();
+	}
+
+	private static boolean waits(Interceptor interceptor) {
+		return interceptor instanceof RequestRetries || interceptor instanceof ClientRateLimit;
 	}
 
 	private void logFailure(String verb, ApiException e) {

@@ -5,15 +5,20 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.kubecontroller.emulator.KubeApiEmulator;
 import io.github.kubecontroller.emulator.control.AccessRule;
+import io.github.kubecontroller.emulator.control.Fault;
+import io.github.kubecontroller.emulator.control.RequestMatch;
+import io.github.kubecontroller.runtime.client.RequestRetries;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.apis.CoordinationV1Api;
 import io.kubernetes.client.openapi.models.V1Lease;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,10 +51,16 @@ class LeaderElectorTest {
 	}
 
 	private LeaderElector elector(String identity, Duration leaseDuration) {
+		return elector(identity, leaseDuration, client -> {
+		});
+	}
+
+	private LeaderElector elector(String identity, Duration leaseDuration, Consumer<ApiClient> clientSetup) {
 		emulator.accessControl().token(identity + "-token", identity).allow(identity, AccessRule.all());
 		ApiClient client = emulator.apiClient();
 		client.setApiKeyPrefix("Bearer");
 		client.setApiKey(identity + "-token");
+		clientSetup.accept(client);
 		LeaderElectionSettings settings = LeaderElectionSettings.defaults("default", "operator", identity)
 				.withDurations(leaseDuration, Duration.ofMillis(800), Duration.ofMillis(200));
 		LeaderElector elector = new LeaderElector(client, settings, new LeaderElector.Listener() {
@@ -134,5 +145,30 @@ class LeaderElectorTest {
 		await().atMost(DEADLINE).until(() -> a.role() == LeaderElector.Role.LEADER);
 		assertThat(a.transitions()).isEqualTo(2);
 		assertThat(history).containsExactly("a started", "a stopped", "b started", "b stopped", "a started");
+	}
+
+	@Test
+	void aThrottledRenewalDoesNotWaitForRetryAfterPastTheRenewDeadline() throws Exception {
+		// a's client retries 429s after their Retry-After, as the application's client does.
+		LeaderElector a = elector("a", Duration.ofSeconds(2), client -> RequestRetries.install(client, 3));
+		await().atMost(DEADLINE).until(() -> a.role() == LeaderElector.Role.LEADER);
+		LeaderElector b = elector("b", Duration.ofSeconds(2));
+		await().atMost(DEADLINE).until(() -> "a".equals(b.leader()));
+
+		// a's next renewal is answered 429 with Retry-After: 5. Sleeping that long in the client would keep a
+		// leading, unable to renew, past the lease duration, while b takes the Lease. a must try again itself, a
+		// retry period later, within its renew deadline.
+		Fault throttled = Fault.matching(RequestMatch.any().verbs("update").resource("coordination.k8s.io", "leases"))
+				.tooManyRequests(Duration.ofSeconds(5)).times(1).build();
+		emulator.faults().add(throttled);
+		await().atMost(DEADLINE).until(() -> throttled.triggered() == 1);
+		Instant throttledAt = Instant.now();
+
+		await().atMost(DEADLINE).until(() -> {
+			V1Lease lease = lease();
+			return "a".equals(lease.getSpec().getHolderIdentity())
+					&& lease.getSpec().getRenewTime().toInstant().isAfter(throttledAt);
+		});
+		assertThat(history).containsExactly("a started");
 	}
 }
