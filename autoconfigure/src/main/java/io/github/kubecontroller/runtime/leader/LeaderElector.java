@@ -85,6 +85,10 @@ public final class LeaderElector implements AutoCloseable {
 	private @Nullable String observedRecord;
 	private Instant observedAt = Instant.EPOCH;
 	private Instant lastRenewal = Instant.EPOCH;
+	// When the last successful write of the Lease was sent. The renew deadline counts from there, not from the
+	// response: the others count the lease duration from when they see the write, which is after it was sent, so
+	// a slow response cannot stretch this instance's lead past what they allow.
+	private Instant lastWriteSent = Instant.EPOCH;
 
 	public LeaderElector(ApiClient client, LeaderElectionSettings settings, Listener listener) {
 		this(client, settings, listener, Clock.systemUTC());
@@ -202,7 +206,7 @@ public final class LeaderElector implements AutoCloseable {
 						break;
 					}
 					if (tryRenew()) {
-						lastRenewal = clock.instant();
+						lastRenewal = lastWriteSent;
 					} else if (!clock.instant().isBefore(lastRenewal.plus(settings.renewDeadline()))) {
 						log.warn("Lost the lease {}/{}: no renewal succeeded within {}; standing by and campaigning"
 								+ " again", settings.namespace(), settings.name(), settings.renewDeadline());
@@ -228,7 +232,7 @@ public final class LeaderElector implements AutoCloseable {
 
 	private void becomeLeader() {
 		role = Role.LEADER;
-		lastRenewal = clock.instant();
+		lastRenewal = lastWriteSent;
 		transitions.incrementAndGet();
 		observeLeader(settings.identity());
 		log.info("Leading as {} (lease {}/{})", settings.identity(), settings.namespace(), settings.name());
@@ -335,7 +339,9 @@ public final class LeaderElector implements AutoCloseable {
 						.acquireTime(time(now)).renewTime(time(now)).leaseTransitions(0));
 		try {
 			Call call = leases.createNamespacedLease(settings.namespace(), lease).buildCall(null);
+			Instant sent = clock.instant();
 			lastWritten = execute(call, settings.retryPeriod().multipliedBy(2));
+			lastWriteSent = sent;
 			return true;
 		} catch (ApiException e) {
 			if (e.getCode() != 409) { // 409: another candidate created it first
@@ -348,7 +354,9 @@ public final class LeaderElector implements AutoCloseable {
 	private boolean replace(V1Lease lease, Duration timeout) {
 		try {
 			Call call = leases.replaceNamespacedLease(settings.name(), settings.namespace(), lease).buildCall(null);
+			Instant sent = clock.instant();
 			lastWritten = execute(call, timeout);
+			lastWriteSent = sent;
 			return true;
 		} catch (ApiException e) {
 			if (e.getCode() != 409) { // 409: someone else wrote the lease since we read it
