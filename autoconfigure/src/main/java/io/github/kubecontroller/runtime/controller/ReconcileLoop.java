@@ -7,6 +7,7 @@ import io.github.kubecontroller.runtime.queue.WorkQueue;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.openapi.ApiException;
 import java.io.InterruptedIOException;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -286,8 +287,8 @@ final class ReconcileLoop<T extends KubernetesObject> {
 		pendingReasons.putIfAbsent(key, ReconcileReason.REQUEUE_AFTER_ERROR);
 		Duration delay = queue.addRateLimited(key, retryAfter);
 		// One line per failure with the cause and the next retry. The stack trace comes with the first failure
-		// only, because a failing key logs again on every retry, and never with an API server's answer, whose
-		// one line says it all.
+		// only, because a failing key logs again on every retry, and never with a failed API request (see
+		// isApiAnswer).
 		String message = "Reconcile of {} failed (attempt {}): {}; next retry in {} ms";
 		if (attempts == 1 && !isApiAnswer(failure)) {
 			log.warn(message, objectRef, attempts, describe(failure), delay.toMillis(), failure);
@@ -393,8 +394,17 @@ final class ReconcileLoop<T extends KubernetesObject> {
 	}
 
 	/** Whether the failure is an answer of the API server, whose description says all there is to say. */
+	/**
+	 * An API server's answer, or a request that got none (refused connection, timeout): its one line says it all.
+	 * An outage fails every object's reconcile at once, and a stack trace for each would bury the log.
+	 */
 	private static boolean isApiAnswer(Throwable failure) {
-		return failure instanceof ApiException api && api.getCode() != 0;
+		for (Throwable cause = failure; cause != null; cause = (cause.getCause() == cause) ? null : cause.getCause()) {
+			if (cause instanceof ApiException || cause instanceof IOException) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	// client-java's ApiException message spans lines with every header and the whole body: one line instead.
