@@ -258,6 +258,43 @@ class ApiClientFactoryTest {
 	}
 
 	@Test
+	void kubeconfigExecPluginIsRunAgainSoItsRotatedTokenIsUsed() throws IOException, ApiException {
+		allowAlice("t1");
+		Path tokenFile = write("exec-token", "t1");
+		// A credential plugin as EKS and GKE use: prints an ExecCredential with the token it currently has.
+		Path plugin = write("bin/credential-plugin",
+				"#!/bin/sh\nprintf '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\","
+						+ "\"status\":{\"token\":\"%s\"}}' \"$(cat '" + tokenFile + "')\"\n");
+		assertThat(plugin.toFile().setExecutable(true)).isTrue();
+		Path kubeconfig = write("kubeconfig", """
+				apiVersion: v1
+				kind: Config
+				current-context: exec
+				contexts:
+				- name: exec
+				  context: {cluster: emulator, user: plugin}
+				clusters:
+				- name: emulator
+				  cluster: {server: "%s"}
+				users:
+				- name: plugin
+				  user:
+				    exec:
+				      apiVersion: client.authentication.k8s.io/v1
+				      command: "%s"
+				      interactiveMode: Never
+				""".formatted(emulator.baseUrl(), plugin));
+		ApiClient client = factory().create(ClientSettings.defaults().withKubeconfig(kubeconfig, null));
+		assertThat(namespaces(client)).contains("default");
+
+		emulator.accessControl().token("t2", "alice").revoke("t1");
+		Files.writeString(tokenFile, "t2");
+
+		await().atMost(DEADLINE).ignoreException(ApiException.class).until(() -> !namespaces(client).isEmpty());
+		assertThat(emulator.audit().count((key) -> key.user().equals("alice") && key.code() == 200)).isGreaterThan(1);
+	}
+
+	@Test
 	void httpsMasterUrlIsTrustedThroughTheCaFile() throws Exception {
 		proxy = TlsProxy.start(emulator.port());
 		Path ca = dir.resolve("ca.crt");
