@@ -366,20 +366,53 @@ public final class LeaderElector implements AutoCloseable {
 		}
 	}
 
-	/** Gives the lease up: no holder and a one-second duration, as client-go releases it. */
-	private void release(@Nullable V1Lease lease) {
-		if (lease == null || lease.getSpec() == null) {
-			return;
+	/**
+	 * Gives the lease up: no holder and a one-second duration, as client-go releases it. A release that fails (a
+	 * 429, a 5xx, a conflict with a write this instance did not see) is tried again until the renew deadline, for
+	 * which {@link #close()} waits: one lost release would keep every successor waiting a whole lease duration. On a
+	 * conflict the Lease is read again and released only while it still names this instance.
+	 */
+	private void release(@Nullable V1Lease held) {
+		long deadline = System.nanoTime() + settings.renewDeadline().toNanos() * 9 / 10;
+		V1Lease lease = (held != null && held.getSpec() != null) ? held : null; // null: read it first
+		String failure = null;
+		for (int attempt = 1; ; attempt++) {
+			Duration left = Duration.ofNanos(deadline - System.nanoTime());
+			if (left.isNegative() || left.isZero()) {
+				break;
+			}
+			try {
+				if (lease == null) {
+					lease = read(left);
+					if (!settings.identity().equals(lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity())) {
+						log.info("Lease {}/{} already held by {}: nothing to release", settings.namespace(),
+								settings.name(), lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity());
+						return;
+					}
+				}
+				lease.getSpec().holderIdentity(null).leaseDurationSeconds(1).renewTime(time(clock.instant()));
+				Call call = leases.replaceNamespacedLease(settings.name(), settings.namespace(), lease).buildCall(null);
+				execute(call, left);
+				log.info("Released the lease {}/{}", settings.namespace(), settings.name());
+				return;
+			} catch (ApiException e) {
+				failure = (e.getCode() == 0) ? e.getMessage() : "HTTP " + e.getCode();
+				if (e.getCode() == 403 || e.getCode() == 404) {
+					break;
+				}
+				lease = null; // a conflict, or an answer that leaves the Lease's state unknown: read it again
+				log.debug("Could not release the lease {}/{} (attempt {}: {}); trying again", settings.namespace(),
+						settings.name(), attempt, failure);
+			}
+			try {
+				Thread.sleep(Math.min(200, Math.max(1, settings.retryPeriod().toMillis() / 4)));
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+				break;
+			}
 		}
-		lease.getSpec().holderIdentity(null).leaseDurationSeconds(1).renewTime(time(clock.instant()));
-		try {
-			Call call = leases.replaceNamespacedLease(settings.name(), settings.namespace(), lease).buildCall(null);
-			execute(call, settings.retryPeriod());
-			log.info("Released the lease {}/{}", settings.namespace(), settings.name());
-		} catch (ApiException e) {
-			log.warn("Could not release the lease {}/{} ({}); another instance takes over when it expires",
-					settings.namespace(), settings.name(), e.getCode() == 0 ? e.getMessage() : "HTTP " + e.getCode());
-		}
+		log.warn("Could not release the lease {}/{} ({}); another instance takes over when it expires",
+				settings.namespace(), settings.name(), failure);
 	}
 
 	private V1Lease read(Duration timeout) throws ApiException {

@@ -128,6 +128,26 @@ class LeaderElectorTest {
 	}
 
 	@Test
+	void aReleaseThatIsThrottledIsTriedAgainSoAnotherStillLeadsAtOnce() throws Exception {
+		LeaderElector a = elector("a", Duration.ofMinutes(1));
+		await().atMost(DEADLINE).until(() -> a.role() == LeaderElector.Role.LEADER);
+		LeaderElector b = elector("b", Duration.ofMinutes(1));
+		await().atMost(DEADLINE).until(() -> "a".equals(b.leader()));
+		// Only a writes the Lease (b waits for it to expire or be released). The next three writes are answered
+		// 429: at most one renewal of a comes before the close, so at least the release's first two attempts are
+		// throttled. Without a retry b would wait the whole minute.
+		Fault throttled = Fault.matching(RequestMatch.any().verbs("update").resource("coordination.k8s.io", "leases"))
+				.tooManyRequests(Duration.ofSeconds(1)).times(3).build();
+
+		emulator.faults().add(throttled);
+		a.close();
+
+		await().atMost(DEADLINE).until(() -> b.role() == LeaderElector.Role.LEADER);
+		assertThat(throttled.triggered()).isEqualTo(3);
+		assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("b");
+	}
+
+	@Test
 	void aLeaderThatCannotRenewStepsDownBeforeAnotherStartsAndCampaignsAgain() throws Exception {
 		LeaderElector a = elector("a", Duration.ofSeconds(2));
 		await().atMost(DEADLINE).until(() -> a.role() == LeaderElector.Role.LEADER);
