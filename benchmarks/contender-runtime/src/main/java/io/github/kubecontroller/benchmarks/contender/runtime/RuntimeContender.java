@@ -35,8 +35,10 @@ public class RuntimeContender {
 		defaults.put("kube.controller.client.master-url", settings.masterUrl());
 		defaults.put("kube.controller.client.token", settings.token());
 		defaults.put("kube.controller.embedded.enabled", "false");
-		defaults.put("kube.controller.reconcilers." + controller + ".concurrency", settings.concurrency());
-		if (settings.resyncRequested()) {
+		if (!metadataOnly) {
+			defaults.put("kube.controller.reconcilers." + controller + ".concurrency", settings.concurrency());
+		}
+		if (settings.resyncRequested() && !metadataOnly) {
 			defaults.put("kube.controller.reconcilers." + controller + ".resync-period",
 					settings.resync().toSeconds() + "s");
 		}
