@@ -289,8 +289,10 @@ public final class HotLoopDetector implements ControllerObserver {
 			}
 			// Diffing costs a JSON tree of both states, so only objects already reconciled often get one: a loop
 			// shows its fields well before it crosses the threshold. The newer tree is kept for the next change,
-			// whose old state it is, so that each state is turned into a tree once.
-			boolean busy = 2 * history.reconciles.size() >= threshold;
+			// whose old state it is, so that each state is turned into a tree once. Without an own write in the
+			// window neither diagnosis can follow, so objects only others write are never diffed.
+			boolean busy = 2 * history.reconciles.size() >= threshold
+					&& (own || history.changes.stream().anyMatch(Change::own));
 			Map<String, Integer> fields = Map.of();
 			if (busy) {
 				String oldVersion = versionOf(oldObject);

@@ -49,7 +49,7 @@ final class CacheEntry<T extends KubernetesObject> {
 	}
 
 	/** Whether this entry holds its object in compact form. */
-	boolean compact() {
+	boolean isCompact() {
 		return compactForm != null;
 	}
 

@@ -23,7 +23,7 @@ import java.util.Map;
  *
  * <p>Format: the first byte is {@code '{'} for plain JSON, or a set of flags telling which members were left out,
  * followed by the rest of the object as JSON whose first member is {@code metadata}. Decoding splices the members
- * back in after {@code {"metadata":{}.
+ * back in at the start of the object and of its metadata.
  */
 final class CompactForm<T extends KubernetesObject> {
 

@@ -176,7 +176,7 @@ class CacheMemoryTest {
 	}
 
 	private static String compactText(CacheEntry<?> entry) {
-		assertThat(entry.compact()).isTrue();
+		assertThat(entry.isCompact()).isTrue();
 		byte[] form = compactBytes(entry);
 		return new String(form, 1, form.length - 1, StandardCharsets.UTF_8);
 	}
