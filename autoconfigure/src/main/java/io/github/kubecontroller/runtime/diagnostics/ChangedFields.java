@@ -31,14 +31,18 @@ final class ChangedFields {
 
 	/** The paths changed from {@code before} to {@code after}, sorted, with a hash of each new value. */
 	static Map<String, Integer> between(KubernetesObject before, KubernetesObject after) {
-		JsonElement beforeTree = tree(before);
-		JsonElement afterTree = tree(after);
+		return between(tree(before), tree(after));
+	}
+
+	/** The paths changed from one JSON tree of an object to another, with a hash of each new value. */
+	static Map<String, Integer> between(JsonElement before, JsonElement after) {
 		Map<String, Integer> paths = new TreeMap<>();
-		collect("", beforeTree, afterTree, paths);
+		collect("", before, after, paths);
 		return paths;
 	}
 
-	private static JsonElement tree(KubernetesObject object) {
+	/** The object as a JSON tree, which {@link #between(JsonElement, JsonElement)} compares. */
+	static JsonElement tree(KubernetesObject object) {
 		if (object instanceof DynamicKubernetesObject dynamic) {
 			return dynamic.getRaw();
 		}

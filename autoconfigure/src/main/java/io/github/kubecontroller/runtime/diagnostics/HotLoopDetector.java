@@ -4,6 +4,7 @@ import io.github.kubecontroller.runtime.controller.ControllerObserver;
 import io.github.kubecontroller.runtime.controller.ControllerSpec;
 import io.github.kubecontroller.runtime.controller.ReconcileReason;
 import io.github.kubecontroller.runtime.queue.ObjectKey;
+import com.google.gson.JsonElement;
 import io.kubernetes.client.common.KubernetesObject;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,6 +33,12 @@ import org.slf4j.LoggerFactory;
  * the object keep triggering it: its own writes (a status with a timestamp, an annotation that changes on every
  * pass), or its own and another writer's in turn, both setting the same field to their own value. Logs one WARN per
  * object and window naming the fields that keep changing (never their values) and the usual fix.
+ *
+ * <p>A reconcile is taken for one its own write caused only when every change of the object seen since the
+ * previous reconcile began was this controller's own, and a loop on own writes only when such reconciles follow
+ * one another: each one wrote again and so caused the next. An object that someone else keeps changing, and whose
+ * status the controller writes after each change, is reconciled as often, but each reconcile follows the other
+ * writer's change: not a loop of this controller.
  *
  * <p>Reconciles that repeat for other reasons, such as retries of a failing object or a requeue the reconciler asks
  * for, are not suspects: they are paced by backoff or by the reconciler itself.
@@ -86,7 +93,7 @@ public final class HotLoopDetector implements ControllerObserver {
 	@Override
 	public void reconcileStarted(ControllerSpec<?> spec, ObjectKey key, ReconcileReason reason) {
 		Instant now = clock.instant();
-		Warning warning = perController(spec).reconciled(key, now);
+		Warning warning = perController(spec).reconciled(key, reason, now);
 		if (warning != null) {
 			if (!warning.refinement()) {
 				occurrences.incrementAndGet();
@@ -150,6 +157,10 @@ public final class HotLoopDetector implements ControllerObserver {
 		return controllers.computeIfAbsent(spec.name(), name -> new PerController(name, kindOf(spec)));
 	}
 
+	private static @Nullable String versionOf(KubernetesObject object) {
+		return (object.getMetadata() != null) ? object.getMetadata().getResourceVersion() : null;
+	}
+
 	private static String kindOf(ControllerSpec<?> spec) {
 		if (spec.primary().kind() != null) {
 			return spec.primary().kind();
@@ -165,11 +176,31 @@ public final class HotLoopDetector implements ControllerObserver {
 	private record Change(Instant at, boolean own, Map<String, Integer> fields) {
 	}
 
+	/** What a reconcile followed. */
+	private enum Trigger {
+		/** Only changes this controller wrote itself. */
+		OWN_WRITE,
+		/** At least one change by someone else. */
+		OTHER_WRITE,
+		/** No change: the first reconcile, a retry, a requeue, a resync or a related object's event. */
+		NO_CHANGE
+	}
+
+	/** One reconcile and what it followed. */
+	private record Reconcile(Instant at, Trigger trigger) {
+	}
+
 	/** The recent reconciles and changes of one object, and whether it is suspected now. */
 	private static final class History {
 
-		final Deque<Instant> reconciles = new ArrayDeque<>();
+		final Deque<Reconcile> reconciles = new ArrayDeque<>();
 		final Deque<Change> changes = new ArrayDeque<>();
+		// Changes seen since the last reconcile began.
+		boolean ownChangeSince;
+		boolean otherChangeSince;
+		// The tree of the newest state diffed, kept while the object is busy: the next change starts from it.
+		@Nullable String lastVersion;
+		@Nullable JsonElement lastTree;
 		@Nullable HotLoopSuspect suspect;
 		@Nullable Instant warnedAt;
 		HotLoopSuspect.@Nullable Cause warnedCause;
@@ -197,9 +228,18 @@ public final class HotLoopDetector implements ControllerObserver {
 		}
 
 		/** Counts a reconcile; returns the warning to log when the object just became (again) worth one. */
-		synchronized @Nullable Warning reconciled(ObjectKey key, Instant now) {
+		synchronized @Nullable Warning reconciled(ObjectKey key, ReconcileReason reason, Instant now) {
 			History history = objects.computeIfAbsent(key, k -> new History());
-			history.reconciles.addLast(now);
+			Trigger trigger = Trigger.NO_CHANGE;
+			if (reason == ReconcileReason.OBJECT_CHANGED && history.otherChangeSince) {
+				trigger = Trigger.OTHER_WRITE;
+			}
+			else if (reason == ReconcileReason.OBJECT_CHANGED && history.ownChangeSince) {
+				trigger = Trigger.OWN_WRITE;
+			}
+			history.ownChangeSince = false;
+			history.otherChangeSince = false;
+			history.reconciles.addLast(new Reconcile(now, trigger));
 			// Counting beyond a few times the threshold tells nothing more; the bound keeps a busy object small.
 			while (history.reconciles.size() > 4 * threshold) {
 				history.reconciles.removeFirst();
@@ -208,7 +248,7 @@ public final class HotLoopDetector implements ControllerObserver {
 			if (history.reconciles.size() <= threshold) {
 				return null;
 			}
-			Diagnosis diagnosis = diagnose(history.changes);
+			Diagnosis diagnosis = diagnose(history.changes, history.reconciles);
 			if (diagnosis == null) {
 				return null;
 			}
@@ -241,10 +281,32 @@ public final class HotLoopDetector implements ControllerObserver {
 				return; // never reconciled: cannot be looping
 			}
 			forgetOld(history, now);
+			if (own) {
+				history.ownChangeSince = true;
+			}
+			else {
+				history.otherChangeSince = true;
+			}
 			// Diffing costs a JSON tree of both states, so only objects already reconciled often get one: a loop
-			// shows its fields well before it crosses the threshold.
-			boolean busy = 2 * history.reconciles.size() >= threshold;
-			Map<String, Integer> fields = busy ? ChangedFields.between(oldObject, newObject) : Map.of();
+			// shows its fields well before it crosses the threshold. The newer tree is kept for the next change,
+			// whose old state it is, so that each state is turned into a tree once. Without an own write in the
+			// window neither diagnosis can follow, so objects only others write are never diffed.
+			boolean busy = 2 * history.reconciles.size() >= threshold
+					&& (own || history.changes.stream().anyMatch(Change::own));
+			Map<String, Integer> fields = Map.of();
+			if (busy) {
+				String oldVersion = versionOf(oldObject);
+				JsonElement before = (history.lastTree != null && oldVersion != null
+						&& oldVersion.equals(history.lastVersion)) ? history.lastTree : ChangedFields.tree(oldObject);
+				JsonElement after = ChangedFields.tree(newObject);
+				fields = ChangedFields.between(before, after);
+				history.lastVersion = versionOf(newObject);
+				history.lastTree = after;
+			}
+			else {
+				history.lastVersion = null;
+				history.lastTree = null;
+			}
 			history.changes.addLast(new Change(now, own, fields));
 			while (history.changes.size() > 4 * threshold) {
 				history.changes.removeFirst();
@@ -264,7 +326,7 @@ public final class HotLoopDetector implements ControllerObserver {
 
 		private void forgetOld(History history, Instant now) {
 			Instant horizon = now.minus(window);
-			while (!history.reconciles.isEmpty() && !history.reconciles.peekFirst().isAfter(horizon)) {
+			while (!history.reconciles.isEmpty() && !history.reconciles.peekFirst().at().isAfter(horizon)) {
 				history.reconciles.removeFirst();
 			}
 			while (!history.changes.isEmpty() && !history.changes.peekFirst().at().isAfter(horizon)) {
@@ -299,19 +361,19 @@ public final class HotLoopDetector implements ControllerObserver {
 
 	/**
 	 * A fight: a field changed at least twice by the controller's writes and twice by someone else's within the
-	 * window, and back to a value it had before. A loop on own writes: own writes among changes numerous enough to
-	 * have triggered half the threshold's reconciles.
+	 * window, and back to a value it had before. A loop on own writes: reconciles that followed only the
+	 * controller's own writes, right after a reconcile that did too (so it wrote again), at least half the
+	 * threshold of them within the window.
 	 *
 	 * <p>An own write's watch event can arrive before the write's answer has been recorded, and is then taken for
 	 * someone else's. That is why a fight also needs a value to come back: a timestamp written on every pass never
 	 * does, a tug of war between two values always does.
 	 */
-	private @Nullable Diagnosis diagnose(Deque<Change> changes) {
+	private @Nullable Diagnosis diagnose(Deque<Change> changes, Deque<Reconcile> reconciles) {
 		Map<String, Integer> ownCounts = new TreeMap<>();
 		Map<String, Integer> otherCounts = new TreeMap<>();
 		Map<String, Set<Integer>> values = new TreeMap<>();
 		Set<String> recurring = new TreeSet<>();
-		int ownChanges = 0;
 		for (Change change : changes) {
 			Map<String, Integer> counts = change.own() ? ownCounts : otherCounts;
 			change.fields().forEach((field, value) -> {
@@ -320,9 +382,6 @@ public final class HotLoopDetector implements ControllerObserver {
 					recurring.add(field);
 				}
 			});
-			if (change.own()) {
-				ownChanges++;
-			}
 		}
 		List<String> fought = recurring.stream()
 				.filter(field -> ownCounts.getOrDefault(field, 0) >= 2 && otherCounts.getOrDefault(field, 0) >= 2)
@@ -333,7 +392,15 @@ public final class HotLoopDetector implements ControllerObserver {
 		if (!fought.isEmpty()) {
 			return new Diagnosis(HotLoopSuspect.Cause.PING_PONG, fought);
 		}
-		if (ownChanges >= 2 && 2 * changes.size() >= threshold) {
+		int selfSustained = 0;
+		Trigger previous = null;
+		for (Reconcile reconcile : reconciles) {
+			if (reconcile.trigger() == Trigger.OWN_WRITE && previous == Trigger.OWN_WRITE) {
+				selfSustained++;
+			}
+			previous = reconcile.trigger();
+		}
+		if (2 * selfSustained >= threshold) {
 			Map<String, Integer> counts = new TreeMap<>(ownCounts);
 			otherCounts.forEach((field, count) -> counts.merge(field, count, Integer::sum));
 			List<String> fields = ownCounts.keySet().stream()

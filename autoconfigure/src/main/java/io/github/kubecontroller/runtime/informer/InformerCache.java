@@ -44,8 +44,10 @@ final class InformerCache<T extends KubernetesObject> implements Indexer<T> {
 	// them (on entries, whose built-in index values were read once when the entry was made).
 	private final Map<String, Function<T, List<String>>> indexers = new LinkedHashMap<>();
 	private final Map<String, IndexFunction<T>> indexFunctions = new LinkedHashMap<>();
-	private Map<String, CacheEntry<T>> items = new HashMap<>();
-	private Map<String, Map<String, Set<String>>> indices = new HashMap<>();
+	private EntryTable<T> items = new EntryTable<>();
+	// Index name → indexed value → the entries with that value: one CacheEntry when there is one (the usual case
+	// for an owner's children of one kind, or a namespace with one object), an EntryTable when there are more.
+	private Map<String, Map<String, Object>> indices = new HashMap<>();
 	private final Set<String> failingIndexes = new HashSet<>();
 	// Written under the write lock, read without any lock by metrics.
 	private volatile long approximateBytes;
@@ -75,7 +77,7 @@ final class InformerCache<T extends KubernetesObject> implements Indexer<T> {
 	CacheEntry<T> put(CacheEntry<T> entry) {
 		write.lock();
 		try {
-			CacheEntry<T> previous = items.put(entry.key(), entry);
+			CacheEntry<T> previous = items.put(entry);
 			if (previous != null) {
 				unindex(indices, indexFunctions, previous);
 			}
@@ -88,11 +90,11 @@ final class InformerCache<T extends KubernetesObject> implements Indexer<T> {
 		}
 	}
 
-	/** Removes an entry; returns it, or null if there was none. */
-	CacheEntry<T> remove(String key) {
+	/** Removes the entry of an object; returns it, or null if there was none. */
+	CacheEntry<T> remove(String namespace, String name) {
 		write.lock();
 		try {
-			CacheEntry<T> previous = items.remove(key);
+			CacheEntry<T> previous = items.remove(namespace, name);
 			if (previous != null) {
 				unindex(indices, indexFunctions, previous);
 				approximateBytes -= previous.approximateBytes();
@@ -104,11 +106,11 @@ final class InformerCache<T extends KubernetesObject> implements Indexer<T> {
 		}
 	}
 
-	/** The entry of a key, or null. */
-	CacheEntry<T> entry(String key) {
+	/** The entry of an object ({@code namespace} empty for cluster-scoped objects), or null. */
+	CacheEntry<T> entry(String namespace, String name) {
 		read.lock();
 		try {
-			return items.get(key);
+			return items.get(namespace, name);
 		}
 		finally {
 			read.unlock();
@@ -121,7 +123,7 @@ final class InformerCache<T extends KubernetesObject> implements Indexer<T> {
 	 *
 	 * @return the previous content, which nobody else references any more
 	 */
-	Map<String, CacheEntry<T>> replaceAll(Map<String, CacheEntry<T>> replacement) {
+	EntryTable<T> replaceAll(EntryTable<T> replacement) {
 		Map<String, IndexFunction<T>> functions;
 		read.lock();
 		try {
@@ -130,12 +132,12 @@ final class InformerCache<T extends KubernetesObject> implements Indexer<T> {
 		finally {
 			read.unlock();
 		}
-		Map<String, Map<String, Set<String>>> built = new HashMap<>();
+		Map<String, Map<String, Object>> built = new HashMap<>();
 		for (String index : functions.keySet()) {
 			built.put(index, new HashMap<>());
 		}
 		long bytes = 0;
-		for (CacheEntry<T> entry : replacement.values()) {
+		for (CacheEntry<T> entry : replacement) {
 			index(built, functions, entry);
 			bytes += entry.approximateBytes();
 		}
@@ -145,11 +147,10 @@ final class InformerCache<T extends KubernetesObject> implements Indexer<T> {
 			// the new content without it.
 			for (Map.Entry<String, IndexFunction<T>> function : indexFunctions.entrySet()) {
 				if (!built.containsKey(function.getKey())) {
-					built.put(function.getKey(), buildIndex(replacement.values(), function.getKey(),
-							function.getValue()));
+					built.put(function.getKey(), buildIndex(replacement, function.getKey(), function.getValue()));
 				}
 			}
-			Map<String, CacheEntry<T>> previous = items;
+			EntryTable<T> previous = items;
 			items = replacement;
 			indices = built;
 			approximateBytes = bytes;
@@ -166,7 +167,7 @@ final class InformerCache<T extends KubernetesObject> implements Indexer<T> {
 	public List<T> list() {
 		read.lock();
 		try {
-			return objects(items.values());
+			return objects(items);
 		}
 		finally {
 			read.unlock();
@@ -177,7 +178,11 @@ final class InformerCache<T extends KubernetesObject> implements Indexer<T> {
 	public List<String> listKeys() {
 		read.lock();
 		try {
-			return new ArrayList<>(items.keySet());
+			List<String> keys = new ArrayList<>(items.size());
+			for (CacheEntry<T> entry : items) {
+				keys.add(entry.key());
+			}
+			return keys;
 		}
 		finally {
 			read.unlock();
@@ -191,7 +196,7 @@ final class InformerCache<T extends KubernetesObject> implements Indexer<T> {
 
 	@Override
 	public T getByKey(String key) {
-		CacheEntry<T> entry = entry(key);
+		CacheEntry<T> entry = entry(CacheEntry.namespaceOf(key), CacheEntry.nameOf(key));
 		return (entry != null) ? entry.object() : null;
 	}
 
@@ -216,12 +221,12 @@ final class InformerCache<T extends KubernetesObject> implements Indexer<T> {
 		read.lock();
 		try {
 			IndexFunction<T> function = function(indexName);
-			Map<String, Set<String>> index = indices.get(indexName);
-			Set<String> keys = new LinkedHashSet<>();
+			Map<String, Object> index = indices.get(indexName);
+			Set<CacheEntry<T>> entries = new LinkedHashSet<>();
 			for (String value : values(indexName, function, CacheEntry.of(object))) {
-				keys.addAll(index.getOrDefault(value, Set.of()));
+				addAll(entries, index.get(value));
 			}
-			return objectsOf(keys);
+			return objects(entries);
 		}
 		finally {
 			read.unlock();
@@ -233,7 +238,13 @@ final class InformerCache<T extends KubernetesObject> implements Indexer<T> {
 		read.lock();
 		try {
 			function(indexName);
-			return new ArrayList<>(indices.get(indexName).getOrDefault(indexedValue, Set.of()));
+			List<CacheEntry<T>> entries = new ArrayList<>();
+			addAll(entries, indices.get(indexName).get(indexedValue));
+			List<String> keys = new ArrayList<>(entries.size());
+			for (CacheEntry<T> entry : entries) {
+				keys.add(entry.key());
+			}
+			return keys;
 		}
 		finally {
 			read.unlock();
@@ -245,7 +256,9 @@ final class InformerCache<T extends KubernetesObject> implements Indexer<T> {
 		read.lock();
 		try {
 			function(indexName);
-			return objectsOf(indices.get(indexName).getOrDefault(indexedValue, Set.of()));
+			List<CacheEntry<T>> entries = new ArrayList<>();
+			addAll(entries, indices.get(indexName).get(indexedValue));
+			return objects(entries);
 		}
 		finally {
 			read.unlock();
@@ -283,7 +296,7 @@ final class InformerCache<T extends KubernetesObject> implements Indexer<T> {
 				IndexFunction<T> onEntries = (entry) -> function.apply(entry.object());
 				indexers.put(indexer.getKey(), function);
 				indexFunctions.put(indexer.getKey(), onEntries);
-				indices.put(indexer.getKey(), buildIndex(items.values(), indexer.getKey(), onEntries));
+				indices.put(indexer.getKey(), buildIndex(items, indexer.getKey(), onEntries));
 			}
 		}
 		finally {
@@ -332,55 +345,96 @@ final class InformerCache<T extends KubernetesObject> implements Indexer<T> {
 		return function;
 	}
 
-	private List<T> objects(Collection<CacheEntry<T>> entries) {
-		List<T> objects = new ArrayList<>(entries.size());
+	private List<T> objects(Iterable<CacheEntry<T>> entries) {
+		List<T> objects = new ArrayList<>();
 		for (CacheEntry<T> entry : entries) {
 			objects.add(entry.object());
 		}
 		return objects;
 	}
 
-	private List<T> objectsOf(Collection<String> keys) {
-		List<T> objects = new ArrayList<>(keys.size());
-		for (String key : keys) {
-			CacheEntry<T> entry = items.get(key);
-			if (entry != null) {
-				objects.add(entry.object());
+	/** Adds the entries of an index bucket (null, one entry or a table of them). */
+	@SuppressWarnings("unchecked")
+	private static <T extends KubernetesObject> void addAll(Collection<CacheEntry<T>> target, Object bucket) {
+		if (bucket instanceof CacheEntry<?> single) {
+			target.add((CacheEntry<T>) single);
+		}
+		else if (bucket != null) {
+			for (CacheEntry<T> entry : (EntryTable<T>) bucket) {
+				target.add(entry);
 			}
 		}
-		return objects;
 	}
 
-	private Map<String, Set<String>> buildIndex(Collection<CacheEntry<T>> entries, String indexName,
+	private Map<String, Object> buildIndex(Iterable<CacheEntry<T>> entries, String indexName,
 			IndexFunction<T> function) {
-		Map<String, Set<String>> index = new HashMap<>();
+		Map<String, Object> index = new HashMap<>();
 		for (CacheEntry<T> entry : entries) {
 			for (String value : values(indexName, function, entry)) {
-				index.computeIfAbsent(value, (v) -> new HashSet<>()).add(entry.key());
+				add(index, value, entry);
 			}
 		}
 		return index;
 	}
 
-	private void index(Map<String, Map<String, Set<String>>> target, Map<String, IndexFunction<T>> functions,
+	private void index(Map<String, Map<String, Object>> target, Map<String, IndexFunction<T>> functions,
 			CacheEntry<T> entry) {
 		for (Map.Entry<String, IndexFunction<T>> function : functions.entrySet()) {
-			Map<String, Set<String>> index = target.get(function.getKey());
+			Map<String, Object> index = target.get(function.getKey());
 			for (String value : values(function.getKey(), function.getValue(), entry)) {
-				index.computeIfAbsent(value, (v) -> new HashSet<>()).add(entry.key());
+				add(index, value, entry);
 			}
 		}
 	}
 
-	private void unindex(Map<String, Map<String, Set<String>>> target, Map<String, IndexFunction<T>> functions,
+	private void unindex(Map<String, Map<String, Object>> target, Map<String, IndexFunction<T>> functions,
 			CacheEntry<T> entry) {
 		for (Map.Entry<String, IndexFunction<T>> function : functions.entrySet()) {
-			Map<String, Set<String>> index = target.get(function.getKey());
+			Map<String, Object> index = target.get(function.getKey());
 			for (String value : values(function.getKey(), function.getValue(), entry)) {
-				Set<String> keys = index.get(value);
-				if (keys != null && keys.remove(entry.key()) && keys.isEmpty()) {
-					index.remove(value);
-				}
+				remove(index, value, entry);
+			}
+		}
+	}
+
+	/** Puts an entry into the bucket of {@code value}, in place of the same object's entry if it is there. */
+	@SuppressWarnings("unchecked")
+	private static <T extends KubernetesObject> void add(Map<String, Object> index, String value,
+			CacheEntry<T> entry) {
+		Object bucket = index.get(value);
+		if (bucket == null) {
+			index.put(value, entry);
+		}
+		else if (bucket instanceof CacheEntry<?> single) {
+			if (single.is(entry.namespace(), entry.name())) {
+				index.put(value, entry);
+			}
+			else {
+				EntryTable<T> table = new EntryTable<>(2);
+				table.put((CacheEntry<T>) single);
+				table.put(entry);
+				index.put(value, table);
+			}
+		}
+		else {
+			((EntryTable<T>) bucket).put(entry);
+		}
+	}
+
+	/** Takes the object of {@code entry} out of the bucket of {@code value}. */
+	@SuppressWarnings("unchecked")
+	private static <T extends KubernetesObject> void remove(Map<String, Object> index, String value,
+			CacheEntry<T> entry) {
+		Object bucket = index.get(value);
+		if (bucket instanceof CacheEntry<?> single) {
+			if (single.is(entry.namespace(), entry.name())) {
+				index.remove(value);
+			}
+		}
+		else if (bucket != null) {
+			EntryTable<T> table = (EntryTable<T>) bucket;
+			if (table.remove(entry.namespace(), entry.name()) != null && table.size() == 1) {
+				index.put(value, table.single());
 			}
 		}
 	}

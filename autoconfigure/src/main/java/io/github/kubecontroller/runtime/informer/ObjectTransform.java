@@ -18,19 +18,20 @@ import java.util.Objects;
 public interface ObjectTransform {
 
 	/** Caches objects as the server sent them. */
-	ObjectTransform NONE = (object) -> object;
+	ObjectTransform NONE = new BuiltInTransform((object) -> object);
 
 	/**
 	 * Removes {@code metadata.managedFields}, which server-side apply fills and controllers rarely read. Works for
 	 * client-java models, classes with a {@link V1ObjectMeta} and {@link DynamicKubernetesObject}. The default.
 	 */
-	ObjectTransform DROP_MANAGED_FIELDS = ObjectTransform::dropManagedFields;
+	ObjectTransform DROP_MANAGED_FIELDS = new BuiltInTransform(ObjectTransform::dropManagedFields);
 
 	/**
 	 * Removes the {@code kubectl.kubernetes.io/last-applied-configuration} annotation, a second copy of the object
 	 * that client-side {@code kubectl apply} leaves on every object it applied. Controllers never need it.
 	 */
-	ObjectTransform DROP_LAST_APPLIED_CONFIGURATION = ObjectTransform::dropLastAppliedConfiguration;
+	ObjectTransform DROP_LAST_APPLIED_CONFIGURATION = new BuiltInTransform(
+			ObjectTransform::dropLastAppliedConfiguration);
 
 	/** The annotation {@link #DROP_LAST_APPLIED_CONFIGURATION} removes. */
 	String LAST_APPLIED_CONFIGURATION = "kubectl.kubernetes.io/last-applied-configuration";

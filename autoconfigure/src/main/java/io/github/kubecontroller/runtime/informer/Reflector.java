@@ -9,8 +9,6 @@ import com.google.gson.stream.JsonToken;
 import io.kubernetes.client.common.KubernetesObject;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -157,7 +155,7 @@ final class Reflector<T extends KubernetesObject> {
 		}
 		watchStarted(action);
 		try (response) {
-			Map<String, CacheEntry<T>> initial = new HashMap<>();
+			EntryTable<T> initial = new EntryTable<>();
 			switch (readEvents(action, response, initial)) {
 				case NO_INITIAL_EVENTS_END -> {
 					tryStreaming = false;
@@ -179,7 +177,7 @@ final class Reflector<T extends KubernetesObject> {
 
 	private void pagedList() throws WatchFailure {
 		String action = WatchFailure.action("list", spec);
-		Map<String, CacheEntry<T>> listed = new HashMap<>();
+		EntryTable<T> listed = new EntryTable<>();
 		String continueToken = null;
 		String listVersion = null;
 		boolean restarted = false;
@@ -193,7 +191,7 @@ final class Reflector<T extends KubernetesObject> {
 					// The continue token outlived the server's history: start over, once, from the latest state.
 					log.info("{}: the continue token expired; listing again from the start", action);
 					restarted = true;
-					listed.clear();
+					listed = new EntryTable<>();
 					continueToken = null;
 					continue;
 				}
@@ -215,7 +213,7 @@ final class Reflector<T extends KubernetesObject> {
 	}
 
 	/** Reads one list page, item by item, so that a page is never held as one JSON tree. */
-	private Page readPage(String action, Response response, Map<String, CacheEntry<T>> listed)
+	private Page readPage(String action, Response response, EntryTable<T> listed)
 			throws WatchFailure {
 		String pageVersion = null;
 		String continueToken = null;
@@ -235,18 +233,18 @@ final class Reflector<T extends KubernetesObject> {
 						else {
 							reader.beginArray();
 							while (reader.hasNext()) {
-								JsonElement item = JsonParser.parseReader(reader);
+								JsonElement item = JsonTree.read(reader, decoder.strings());
 								if (item.isJsonObject()) {
 									CacheEntry<T> unchanged = unchanged(item.getAsJsonObject());
 									if (unchanged != null) {
-										listed.put(unchanged.key(), unchanged);
+										listed.put(unchanged);
 										continue;
 									}
 									// Measured before decoding, which fills in kind and apiVersion.
 									long bytes = JsonLength.of(item);
-									CacheEntry<T> entry = decode("listed", item.getAsJsonObject());
-									if (entry != null) {
-										listed.put(entry.key(), entry.withApproximateBytes(bytes));
+									ObjectDecoder.Decoded<T> decoded = decode("listed", item.getAsJsonObject());
+									if (decoded != null) {
+										listed.put(decoded.entry().withApproximateBytes(bytes));
 									}
 								}
 							}
@@ -273,11 +271,11 @@ final class Reflector<T extends KubernetesObject> {
 	 *
 	 * @param watching whether the list arrived on a stream that goes on as the watch (a streaming list)
 	 */
-	private void replace(Map<String, CacheEntry<T>> listed, String listVersion, boolean watching) {
+	private void replace(EntryTable<T> listed, String listVersion, boolean watching) {
 		dispatcher.atomically(() -> {
-			Map<String, CacheEntry<T>> previous = cache.replaceAll(listed);
-			for (CacheEntry<T> entry : listed.values()) {
-				CacheEntry<T> before = previous.get(entry.key());
+			EntryTable<T> previous = cache.replaceAll(listed);
+			for (CacheEntry<T> entry : listed) {
+				CacheEntry<T> before = previous.get(entry.namespace(), entry.name());
 				if (before == null) {
 					dispatcher.added(entry.object());
 				}
@@ -285,8 +283,8 @@ final class Reflector<T extends KubernetesObject> {
 					dispatcher.updated(before.object(), entry.object());
 				}
 			}
-			for (CacheEntry<T> before : previous.values()) {
-				if (!listed.containsKey(before.key())) {
+			for (CacheEntry<T> before : previous) {
+				if (listed.get(before.namespace(), before.name()) == null) {
 					dispatcher.deleted(before.object(), true);
 				}
 			}
@@ -343,7 +341,7 @@ final class Reflector<T extends KubernetesObject> {
 	 * @param initial where the objects of a streaming list are collected until the initial-events-end bookmark
 	 *        swaps them in; null for a plain watch
 	 */
-	private StreamEnd readEvents(String action, Response response, Map<String, CacheEntry<T>> initial)
+	private StreamEnd readEvents(String action, Response response, EntryTable<T> initial)
 			throws WatchFailure {
 		BufferedSource source = response.body().source();
 		long started = System.nanoTime();
@@ -371,7 +369,7 @@ final class Reflector<T extends KubernetesObject> {
 			events++;
 			JsonObject event;
 			try {
-				event = JsonParser.parseString(line).getAsJsonObject();
+				event = JsonTree.parse(line, decoder.strings()).getAsJsonObject();
 			}
 			catch (RuntimeException ex) {
 				log.warn("Informer {}: skipped a watch event that is not a JSON object: {}", name,
@@ -407,50 +405,52 @@ final class Reflector<T extends KubernetesObject> {
 	}
 
 	/** @param bytes the length of the event's line, for the cache's approximate size */
-	private void applied(String type, JsonObject object, long bytes, Map<String, CacheEntry<T>> initial) {
+	private void applied(String type, JsonObject object, long bytes, EntryTable<T> initial) {
 		if (initial != null) {
 			CacheEntry<T> unchanged = unchanged(object);
 			if (unchanged != null) {
-				initial.put(unchanged.key(), unchanged);
+				initial.put(unchanged);
 				return;
 			}
 		}
-		CacheEntry<T> decoded = decode(type, object);
+		ObjectDecoder.Decoded<T> decoded = decode(type, object);
 		if (decoded == null) {
 			return;
 		}
-		CacheEntry<T> entry = decoded.withApproximateBytes(bytes);
+		CacheEntry<T> entry = decoded.entry().withApproximateBytes(bytes);
 		if (initial != null) {
-			initial.put(entry.key(), entry);
+			initial.put(entry);
 			return;
 		}
+		// The object just decoded is the new state handlers get: a compact entry is not decoded a second time.
+		T current = decoded.object();
 		dispatcher.atomically(() -> {
 			CacheEntry<T> before = cache.put(entry);
 			if (before == null) {
-				dispatcher.added(entry.object());
+				dispatcher.added(current);
 			}
 			else if (!Objects.equals(before.resourceVersion(), entry.resourceVersion())) {
-				dispatcher.updated(before.object(), entry.object());
+				dispatcher.updated(before.object(), current);
 			}
 		});
 	}
 
-	private void deleted(JsonObject object, Map<String, CacheEntry<T>> initial) {
+	private void deleted(JsonObject object, EntryTable<T> initial) {
 		JsonObject metadata = CacheEntry.member(object, "metadata");
 		String objectName = CacheEntry.text(metadata, "name");
 		if (objectName == null) {
 			log.warn("Informer {}: skipped a DELETED event without metadata.name", name);
 			return;
 		}
-		String key = CacheEntry.key(CacheEntry.text(metadata, "namespace"), objectName);
+		String namespace = namespaceOf(metadata);
 		if (initial != null) {
-			initial.remove(key);
+			initial.remove(namespace, objectName);
 			return;
 		}
 		// The object is removed even if its last state does not decode; handlers then get the cached state.
-		CacheEntry<T> last = decode("DELETED", object);
+		ObjectDecoder.Decoded<T> last = decode("DELETED", object);
 		dispatcher.atomically(() -> {
-			CacheEntry<T> before = cache.remove(key);
+			CacheEntry<T> before = cache.remove(namespace, objectName);
 			T finalState = (last != null) ? last.object() : (before != null) ? before.object() : null;
 			if (finalState != null) {
 				dispatcher.deleted(finalState, false);
@@ -458,7 +458,6 @@ final class Reflector<T extends KubernetesObject> {
 		});
 	}
 
-	/** Decodes an object, or logs why it cannot be and returns null: one bad object must not stop the informer. */
 	/**
 	 * The cached entry of a relisted object whose resourceVersion has not changed, or null. Reusing it means a relist
 	 * of unchanged objects decodes nothing and, while the new list is built beside the old cache, holds one copy of
@@ -471,11 +470,17 @@ final class Reflector<T extends KubernetesObject> {
 		if (objectName == null || version == null) {
 			return null;
 		}
-		CacheEntry<T> cached = cache.entry(CacheEntry.key(CacheEntry.text(metadata, "namespace"), objectName));
+		CacheEntry<T> cached = cache.entry(namespaceOf(metadata), objectName);
 		return (cached != null && version.equals(cached.resourceVersion())) ? cached : null;
 	}
 
-	private CacheEntry<T> decode(String event, JsonObject object) {
+	private static String namespaceOf(JsonObject metadata) {
+		String namespace = CacheEntry.text(metadata, "namespace");
+		return (namespace == null) ? "" : namespace;
+	}
+
+	/** Decodes an object, or logs why it cannot be and returns null: one bad object must not stop the informer. */
+	private ObjectDecoder.Decoded<T> decode(String event, JsonObject object) {
 		try {
 			return decoder.decode(object);
 		}

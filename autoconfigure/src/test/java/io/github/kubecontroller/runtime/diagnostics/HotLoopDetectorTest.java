@@ -142,6 +142,46 @@ class HotLoopDetectorTest {
 	}
 
 	@Test
+	void anObjectSomeoneElseKeepsChangingWhileTheControllerWritesItsStatusIsNoLoop() {
+		// Another writer updates the spec 30 times a minute; each update is reconciled and the reconcile writes the
+		// status. The status write's own event is reconciled too (no generation filter), and that pass writes
+		// nothing: every write of the controller answers a change of someone else's.
+		V1ConfigMap current = withStatus(configMap("spec-0"), "observed-0");
+		for (int i = 1; i <= 30; i++) {
+			V1ConfigMap updated = withStatus(configMap("spec-" + i), "observed-" + (i - 1));
+			detector.primaryChanged(spec, current, updated, false);
+			detector.reconcileStarted(spec, key, ReconcileReason.OBJECT_CHANGED);
+			V1ConfigMap written = withStatus(updated, "observed-" + i);
+			detector.primaryChanged(spec, updated, written, true);
+			detector.reconcileStarted(spec, key, ReconcileReason.OBJECT_CHANGED);
+			current = written;
+			clock.advance(Duration.ofSeconds(2));
+		}
+
+		assertThat(warnings).isEmpty();
+		assertThat(detector.suspects()).isEmpty();
+		assertThat(detector.occurrences()).isZero();
+	}
+
+	@Test
+	void aLoopOnOwnWritesIsStillFoundWhenSomeoneElseWritesNowAndThen() {
+		V1ConfigMap current = configMap("t0");
+		for (int i = 1; i <= 30; i++) {
+			detector.reconcileStarted(spec, key, ReconcileReason.OBJECT_CHANGED);
+			V1ConfigMap next = configMap("t" + i);
+			// Every tenth change is someone else's; the controller's own writes go on in between.
+			detector.primaryChanged(spec, current, next, i % 10 != 0);
+			current = next;
+			clock.advance(Duration.ofMillis(500));
+		}
+
+		assertThat(warnings).singleElement().asString().contains("its own write")
+				.contains("metadata.annotations['example.com/touched']");
+		assertThat(detector.suspects()).singleElement()
+				.satisfies(suspect -> assertThat(suspect.cause()).isEqualTo(HotLoopSuspect.Cause.OWN_WRITES));
+	}
+
+	@Test
 	void changedFieldsNameNestedPathsAndIgnoreWhatTheServerBumps() {
 		V1ConfigMap before = configMap("a");
 		V1ConfigMap after = configMap("b");
@@ -149,6 +189,13 @@ class HotLoopDetectorTest {
 		after.data(Map.of("plain", "changed", "dotted.key", "v"));
 		assertThat(ChangedFields.between(before, after).keySet()).containsExactly("data.plain", "data['dotted.key']",
 				"metadata.annotations['example.com/touched']");
+	}
+
+	/** The same object after a write of its status, here a key of its data. */
+	private V1ConfigMap withStatus(V1ConfigMap object, String observed) {
+		V1ConfigMap written = configMap(object.getMetadata().getAnnotations().get(TOUCHED));
+		written.data(Map.of("plain", "value", "observed", observed));
+		return written;
 	}
 
 	private V1ConfigMap configMap(String touched) {

@@ -8,7 +8,6 @@ import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Namespace;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1OwnerReference;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -71,7 +70,7 @@ class InformerCacheTest {
 		assertThat(cache.indexKeys(Indexes.NAMESPACE, "a")).containsExactlyInAnyOrder("a/child-1", "a/child-2");
 
 		put(configMap("a", "child-2", "4", "owner-2"));
-		cache.remove("a/child-1");
+		cache.remove("a", "child-1");
 
 		assertThat(cache.byIndex(Indexes.OWNER_UID, "owner-1")).isEmpty();
 		assertThat(names(cache.byIndex(Indexes.OWNER_UID, "owner-2"))).containsExactly("child-2");
@@ -110,15 +109,14 @@ class InformerCacheTest {
 	@Test
 	void replaceAllSwapsTheWholeContentAndItsIndexes() {
 		put(configMap("a", "old", "1", "owner"));
-		Map<String, CacheEntry<V1ConfigMap>> replacement = new HashMap<>();
+		EntryTable<V1ConfigMap> replacement = new EntryTable<>();
 		for (V1ConfigMap cm : List.of(configMap("a", "new", "2", "owner"), configMap("c", "other", "3"))) {
-			CacheEntry<V1ConfigMap> entry = CacheEntry.of(cm);
-			replacement.put(entry.key(), entry);
+			replacement.put(CacheEntry.of(cm));
 		}
 
-		Map<String, CacheEntry<V1ConfigMap>> previous = cache.replaceAll(replacement);
+		EntryTable<V1ConfigMap> previous = cache.replaceAll(replacement);
 
-		assertThat(previous).containsOnlyKeys("a/old");
+		assertThat(previous).extracting(CacheEntry::key).containsExactly("a/old");
 		assertThat(cache.listKeys()).containsExactlyInAnyOrder("a/new", "c/other");
 		assertThat(names(cache.byIndex(Indexes.OWNER_UID, "owner"))).containsExactly("new");
 		assertThat(cache.indexKeys(Indexes.NAMESPACE, "c")).containsExactly("c/other");

@@ -40,8 +40,13 @@ record PeersOptions(Set<String> scenarios, List<Contender> contenders, List<Cont
 	/** The same heap and collector for every contender, so that heap figures compare. */
 	static final List<String> CONTENDER_JVM = List.of("-Xms2g", "-Xmx2g", "-XX:+UseG1GC");
 
-	/** This runtime's memory options today; more can be added with {@code bench.runtimeVariants}. */
-	static final String DEFAULT_VARIANTS = "keep-managed-fields:kube.controller.informer.drop-managed-fields=false";
+	/**
+	 * This runtime's memory options today: managedFields kept (the cost of the default transform's saving), the
+	 * compact cache, and a metadata-only informer in place of the controller ({@code bench.configmap.metadata-only=true});
+	 * more can be added with {@code bench.runtimeVariants}.
+	 */
+	static final String DEFAULT_VARIANTS = "keep-managed-fields:kube.controller.informer.drop-managed-fields=false;"
+			+ "compact:kube.controller.reconcilers.configmap.cache=COMPACT;metadata-only:bench.configmap.metadata-only=true";
 
 	static PeersOptions fromSystemProperties() {
 		boolean smoke = Boolean.parseBoolean(property("bench.smoke", "false"));

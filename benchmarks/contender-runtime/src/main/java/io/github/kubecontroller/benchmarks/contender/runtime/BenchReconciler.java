@@ -13,7 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
  * differs from {@code metadata.generation}, write the status once.
  */
 @Reconciler(name = "bench")
-@ConditionalOnProperty(name = "bench.kind", havingValue = "bench")
+@ConditionalOnProperty(name = "bench.controller", havingValue = "bench")
 public class BenchReconciler implements ResourceReconciler<Bench> {
 
 	@Override

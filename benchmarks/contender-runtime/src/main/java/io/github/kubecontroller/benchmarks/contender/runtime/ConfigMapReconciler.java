@@ -10,7 +10,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 
 /** A controller on ConfigMaps that writes nothing: the memory scenarios measure its cache. */
 @Reconciler(name = "configmap")
-@ConditionalOnProperty(name = "bench.kind", havingValue = "configmap")
+@ConditionalOnProperty(name = "bench.controller", havingValue = "configmap")
 public class ConfigMapReconciler implements ResourceReconciler<V1ConfigMap> {
 
 	@Override

@@ -12,7 +12,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Contender (a) of the peers benchmark: a Spring Boot application (no web server) on this project's starter with one
- * {@code @Reconciler}, {@link BenchReconciler} or {@link ConfigMapReconciler} as {@code bench.kind} says.
+ * {@code @Reconciler}, {@link BenchReconciler} or {@link ConfigMapReconciler} as {@code bench.kind} says (or
+ * {@link ConfigMapMetadataWatch} in its place with {@code bench.configmap.metadata-only=true}).
  *
  * <p>The benchmark's settings become the runtime's properties as defaults; any {@code kube.controller.*} system
  * property given to the JVM (the benchmark's runtime variants) wins over them. Ready is when
@@ -27,12 +28,17 @@ public class RuntimeContender {
 		String controller = settings.kind().name().toLowerCase(Locale.ROOT);
 		Map<String, Object> defaults = new LinkedHashMap<>();
 		defaults.put("spring.main.banner-mode", "off");
-		defaults.put("bench.kind", controller);
+		// bench.controller picks the bean: the controller of bench.kind or, for the memory scenarios' metadata-only
+		// variant, a metadata-only informer on ConfigMaps in its place.
+		boolean metadataOnly = Boolean.getBoolean("bench.configmap.metadata-only");
+		defaults.put("bench.controller", metadataOnly ? "configmap-metadata" : controller);
 		defaults.put("kube.controller.client.master-url", settings.masterUrl());
 		defaults.put("kube.controller.client.token", settings.token());
 		defaults.put("kube.controller.embedded.enabled", "false");
-		defaults.put("kube.controller.reconcilers." + controller + ".concurrency", settings.concurrency());
-		if (settings.resyncRequested()) {
+		if (!metadataOnly) {
+			defaults.put("kube.controller.reconcilers." + controller + ".concurrency", settings.concurrency());
+		}
+		if (settings.resyncRequested() && !metadataOnly) {
 			defaults.put("kube.controller.reconcilers." + controller + ".resync-period",
 					settings.resync().toSeconds() + "s");
 		}
