@@ -9,6 +9,8 @@ import io.github.kubecontroller.runtime.resource.KubernetesResource;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,6 +26,9 @@ public final class ReconcileObservations implements ControllerObserver {
 	// A reconcile starts and ends on the same worker thread.
 	private final ThreadLocal<Observation> current = new ThreadLocal<>();
 	private final ObservationRegistry registry;
+	// The kind of each controller's primary type by controller name (names are unique), found once: a reconcile
+	// must not pay an annotation lookup and a regular expression each time.
+	private final Map<String, String> kinds = new ConcurrentHashMap<>();
 
 	public ReconcileObservations(ObservationRegistry registry) {
 		this.registry = registry;
@@ -31,6 +36,9 @@ public final class ReconcileObservations implements ControllerObserver {
 
 	@Override
 	public void reconcileStarted(ControllerSpec<?> spec, ObjectKey key, ReconcileReason reason) {
+		if (registry.isNoop()) {
+			return;
+		}
 		Observation previous = current.get();
 		if (previous != null) {
 			// The previous reconcile on this thread ended without a report (the controller stopped during it).
@@ -39,7 +47,7 @@ public final class ReconcileObservations implements ControllerObserver {
 		Observation observation = Observation.createNotStarted(NAME, registry)
 				.contextualName("reconcile " + spec.name())
 				.lowCardinalityKeyValue("controller", spec.name())
-				.highCardinalityKeyValue("object.ref", kindOf(spec) + "/" + key)
+				.highCardinalityKeyValue("object.ref", kinds.computeIfAbsent(spec.name(), name -> kindOf(spec)) + "/" + key)
 				.highCardinalityKeyValue("reason", reason.description())
 				.start();
 		current.set(observation);
