@@ -458,7 +458,10 @@ public final class ShardCoordinator implements AutoCloseable {
 				heldUntil.set(shard.index, sent + settings.renewDeadline().toNanos());
 			}
 		} catch (ApiException e) {
-			shard.lastWritten = null;
+			if (e.getCode() != 429) {
+				// A conflict, or a write that may have been applied: renew from the next list's copy.
+				shard.lastWritten = null;
+			}
 			if (e.getCode() != 409) {
 				logFailure("renew", shard.leaseName, e);
 			}
@@ -577,7 +580,9 @@ public final class ShardCoordinator implements AutoCloseable {
 			if (shard.state == State.HELD || shard.state == State.RELEASING) {
 				next = Math.min(next, shard.deadline() - now);
 			} else if (shard.state == State.DRAINING) {
-				next = Math.min(next, shard.interrupted ? IDLE_POLL.toNanos() : shard.interruptAt - now);
+				if (!shard.interrupted) { // once interrupted, each round looks whether its reconciles have ended
+					next = Math.min(next, shard.interruptAt - now);
+				}
 			}
 		}
 		return next;
@@ -640,9 +645,14 @@ public final class ShardCoordinator implements AutoCloseable {
 					+ settings.leaseDuration().minus(settings.renewDeadline()).dividedBy(2).toNanos());
 		}
 		List<Integer> releasedNow = new ArrayList<>();
+		// Releasing is a courtesy that saves the others the lease duration: it must not hold the shutdown up for
+		// long when the API server does not answer.
+		long releaseDeadline = System.nanoTime() + settings.renewDeadline().toNanos();
 		for (Shard shard : held) {
+			long left = releaseDeadline - System.nanoTime();
+			Duration budget = Duration.ofNanos(Math.max(0, Math.min(left, settings.retryPeriod().toNanos())));
 			// A shard whose reconciles ignore the interrupt is left to expire: nobody may start beside them.
-			if (!reconciling(shard.index) && release(shard, settings.retryPeriod())) {
+			if (!reconciling(shard.index) && budget.toMillis() >= 1 && release(shard, budget)) {
 				released.incrementAndGet();
 				releasedNow.add(shard.index);
 			}
