@@ -1,5 +1,6 @@
 package io.github.kubecontroller.runtime.shard;
 
+import io.github.kubecontroller.runtime.client.ApiFailure;
 import io.github.kubecontroller.runtime.controller.Controller;
 import io.github.kubecontroller.runtime.queue.ObjectKey;
 import io.kubernetes.client.openapi.ApiClient;
@@ -275,12 +276,18 @@ public final class ShardCoordinator implements AutoCloseable {
 	private void round() {
 		renewMember();
 		for (Shard shard : table) {
+			if (closing) {
+				return; // an interrupted thread's requests all fail: leave the Leases as they were written
+			}
 			if (shard.state == State.HELD || shard.state == State.RELEASING) {
 				handleDeadlines();
 				renew(shard);
 			}
 		}
 		handleDeadlines();
+		if (closing) {
+			return;
+		}
 		List<V1Lease> group;
 		Duration budget = budget(settings.retryPeriod().multipliedBy(2));
 		if (budget.isZero()) {
@@ -644,6 +651,7 @@ public final class ShardCoordinator implements AutoCloseable {
 			awaitIdle(running, System.nanoTime()
 					+ settings.leaseDuration().minus(settings.renewDeadline()).dividedBy(2).toNanos());
 		}
+		refreshUnknownLeases(held);
 		List<Integer> releasedNow = new ArrayList<>();
 		// Releasing is a courtesy that saves the others the lease duration: it must not hold the shutdown up for
 		// long when the API server does not answer.
@@ -667,6 +675,24 @@ public final class ShardCoordinator implements AutoCloseable {
 		}
 		log.info("Left the sharding of {} as {}: released shards {}", settings.name(), settings.identity(),
 				releasedNow);
+	}
+
+	/** Reads the Leases of held shards whose last write had no clear outcome, so that they can be released. */
+	private void refreshUnknownLeases(List<Shard> held) {
+		if (held.stream().allMatch(shard -> shard.lastWritten != null)) {
+			return;
+		}
+		try {
+			for (V1Lease lease : leases.list(settings.retryPeriod())) {
+				int index = shardIndex(lease);
+				if (index >= 0 && table[index].lastWritten == null && lease.getSpec() != null
+						&& settings.identity().equals(lease.getSpec().getHolderIdentity())) {
+					table[index].lastWritten = lease;
+				}
+			}
+		} catch (ApiException e) {
+			log.debug("Could not list the Leases of {} to release them: {}", settings.name(), describe(e));
+		}
 	}
 
 	private void awaitIdle(List<Shard> shardsToWatch, long deadline) {
@@ -761,6 +787,9 @@ public final class ShardCoordinator implements AutoCloseable {
 		if (e.getCode() == 403) {
 			log.warn("Cannot {} the Lease {}/{}: forbidden. Give the application this RBAC rule in namespace {}: {}",
 					verb, settings.namespace(), lease, settings.namespace(), ShardLeases.RULE);
+		} else if (e.getCode() == 400 || e.getCode() == 422) {
+			log.warn("Cannot {} the Lease {}/{}: the API server rejects it ({})", verb, settings.namespace(), lease,
+					ApiFailure.summary(e));
 		} else {
 			log.debug("Could not {} the Lease {}/{}: {}", verb, settings.namespace(), lease, describe(e));
 		}

@@ -35,6 +35,12 @@ public record ShardingSettings(String namespace, String name, String identity, i
 	public ShardingSettings {
 		requireText(namespace, "namespace");
 		requireText(name, "name");
+		// The name prefixes the Leases' names and is their label's value: lower-case DNS, at most 63 characters.
+		if (name.length() > 63 || !name.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?")) {
+			throw new IllegalArgumentException("the sharding name must be at most 63 lower-case letters, digits,"
+					+ " '-' or '.', starting and ending with a letter or digit (it names the Leases and labels"
+					+ " them), was '" + name + "'");
+		}
 		requireText(identity, "identity");
 		Objects.requireNonNull(leaseDuration, "leaseDuration");
 		Objects.requireNonNull(renewDeadline, "renewDeadline");

@@ -235,6 +235,9 @@ class ShardCoordinatorTest {
 			.isThrownBy(() -> settings("a", 4).withDurations(Duration.ofSeconds(2), Duration.ofSeconds(2),
 					Duration.ofMillis(200)))
 			.withMessageContaining("shorter than the lease duration");
+		org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+			.isThrownBy(() -> ShardingSettings.defaults(NS, "My_Operator", "a"))
+			.withMessageContaining("lower-case");
 	}
 
 	private static List<Integer> held(ShardCoordinator... all) {
