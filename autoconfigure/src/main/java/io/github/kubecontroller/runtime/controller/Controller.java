@@ -160,6 +160,8 @@ public final class Controller<T extends KubernetesObject> {
 			}
 			ReconcileLoop<T> reconcileLoop = Objects.requireNonNull(loop);
 			var factory = dependencies.threads().factory("kube-controller-" + spec.name() + "-worker");
+			// Before the workers start: none can be failing a key meanwhile, which would then be retried twice.
+			int retried = retryFailedNow(current);
 			workers.clear();
 			taking = true;
 			for (int i = 0; i < spec.concurrency(); i++) {
@@ -168,7 +170,6 @@ public final class Controller<T extends KubernetesObject> {
 				worker.start();
 			}
 			state = State.RUNNING;
-			int retried = retryFailedNow(current);
 			log.info("Controller '{}' started: {} workers reconciling {}{}", spec.name(), spec.concurrency(),
 					current.primaryType(), retried == 0 ? "" : "; " + retried + " objects that had failed retried now");
 		}
