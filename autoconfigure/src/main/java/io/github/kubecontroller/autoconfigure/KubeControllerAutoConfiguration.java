@@ -15,6 +15,7 @@ import io.github.kubecontroller.runtime.informer.InformerOptions;
 import io.github.kubecontroller.runtime.informer.InformerRegistry;
 import io.github.kubecontroller.runtime.informer.ObjectTransform;
 import io.github.kubecontroller.runtime.leader.LeaderElectionSettings;
+import io.github.kubecontroller.runtime.shard.ShardingSettings;
 import io.github.kubecontroller.runtime.client.ResourceDiscovery;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.openapi.ApiClient;
@@ -141,8 +142,51 @@ public final class KubeControllerAutoConfiguration {
 					+ " does not name a @Reconciler bean; the reconcilers are " + new TreeSet<>(controllerNames(beans))
 					+ ". Fix the name or remove the setting.");
 		}
+		if (properties.getLeaderElection().isEnabled() && properties.getSharding().isEnabled()) {
+			throw new IllegalStateException("kube.controller.leader-election.enabled and kube.controller.sharding.enabled"
+					+ " are both true: sharding replaces leader election (every instance works on its shards instead of"
+					+ " one instance on everything). Turn kube.controller.leader-election.enabled off to shard, or"
+					+ " kube.controller.sharding.enabled off to elect a leader.");
+		}
 		return new KubeControllers(new ArrayList<>(controllers.values()), properties.getShutdownGracePeriod(),
-				properties.isAutoStartup(), client, leaderElection(properties, environment));
+				properties.isAutoStartup(), client, leaderElection(properties, environment),
+				sharding(properties, environment));
+	}
+
+	private static @Nullable ShardingSettings sharding(KubeControllerProperties properties, Environment environment) {
+		KubeControllerProperties.Sharding sharding = properties.getSharding();
+		if (!sharding.isEnabled()) {
+			return null;
+		}
+		if (sharding.getShards() < 1) {
+			throw new IllegalArgumentException("kube.controller.sharding.shards must be at least 1, was "
+					+ sharding.getShards() + "; set the same count on every instance (the default is "
+					+ ShardingSettings.DEFAULT_SHARDS + ")");
+		}
+		String name = sharding.getLeaseName();
+		if (name == null || name.isBlank()) {
+			name = environment.getProperty("spring.application.name", "kube-controller");
+		}
+		String namespace = sharding.getLeaseNamespace();
+		if (namespace == null || namespace.isBlank()) {
+			namespace = podNamespace();
+		}
+		String identity = sharding.getIdentity();
+		if (identity == null || identity.isBlank()) {
+			identity = uniqueIdentity(properties);
+		}
+		try {
+			return new ShardingSettings(namespace, name, identity, sharding.getShards(), sharding.getLeaseDuration(),
+					sharding.getRenewDeadline(), sharding.getRetryPeriod());
+		} catch (IllegalArgumentException e) {
+			throw new IllegalArgumentException("kube.controller.sharding: " + e.getMessage()
+					+ "; fix lease-duration, renew-deadline, retry-period, lease-name or lease-namespace", e);
+		}
+	}
+
+	/** The instance name with a random suffix: the pod name alone is not unique across a restart of the pod. */
+	private static String uniqueIdentity(KubeControllerProperties properties) {
+		return instanceName(properties) + "-" + Long.toHexString(new SecureRandom().nextLong() & 0xffffffL);
 	}
 
 	private static @Nullable LeaderElectionSettings leaderElection(KubeControllerProperties properties,
@@ -161,8 +205,7 @@ public final class KubeControllerAutoConfiguration {
 		}
 		String identity = election.getIdentity();
 		if (identity == null || identity.isBlank()) {
-			// The pod name alone is not unique across a restart of the same pod: a suffix tells the terms apart.
-			identity = instanceName(properties) + "-" + Long.toHexString(new SecureRandom().nextLong() & 0xffffffL);
+			identity = uniqueIdentity(properties);
 		}
 		try {
 			return new LeaderElectionSettings(namespace, name, identity, election.getLeaseDuration(),

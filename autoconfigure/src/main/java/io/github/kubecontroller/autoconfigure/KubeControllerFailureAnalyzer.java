@@ -4,6 +4,7 @@ import io.github.kubecontroller.runtime.client.ApiFailureException;
 import io.github.kubecontroller.runtime.client.ClientConfigurationException;
 import io.github.kubecontroller.runtime.controller.CacheSyncException;
 import io.github.kubecontroller.runtime.resource.ResourceNotFoundException;
+import io.github.kubecontroller.runtime.shard.ShardingException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 
@@ -32,6 +33,13 @@ class KubeControllerFailureAnalyzer implements FailureAnalyzer {
 				return new FailureAnalysis(cause.getMessage(),
 						"Fix the cause named above (RBAC rule, CustomResourceDefinition, API server address); "
 								+ "the controller never runs on an incomplete cache.",
+						cause);
+			}
+			if (cause instanceof ShardingException) {
+				return new FailureAnalysis(cause.getMessage(),
+						"Add the RBAC rule named above to the application's Role in the Leases' namespace (the"
+								+ " generated RBAC has it), or set kube.controller.sharding.lease-namespace to a"
+								+ " namespace where it has it.",
 						cause);
 			}
 			if (cause instanceof ApiFailureException) {

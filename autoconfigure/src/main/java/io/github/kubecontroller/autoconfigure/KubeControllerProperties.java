@@ -48,6 +48,8 @@ public class KubeControllerProperties {
 
 	private final LeaderElection leaderElection = new LeaderElection();
 
+	private final Sharding sharding = new Sharding();
+
 	/**
 	 * Per-reconciler settings, by controller name; they override the @Reconciler annotation.
 	 */
@@ -105,6 +107,10 @@ public class KubeControllerProperties {
 
 	public LeaderElection getLeaderElection() {
 		return leaderElection;
+	}
+
+	public Sharding getSharding() {
+		return sharding;
 	}
 
 	public Map<String, ReconcilerSettings> getReconcilers() {
@@ -851,6 +857,121 @@ public class KubeControllerProperties {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+		public @Nullable String getLeaseName() {
+			return leaseName;
+		}
+
+		public void setLeaseName(@Nullable String leaseName) {
+			this.leaseName = leaseName;
+		}
+
+		public @Nullable String getLeaseNamespace() {
+			return leaseNamespace;
+		}
+
+		public void setLeaseNamespace(@Nullable String leaseNamespace) {
+			this.leaseNamespace = leaseNamespace;
+		}
+
+		public @Nullable String getIdentity() {
+			return identity;
+		}
+
+		public void setIdentity(@Nullable String identity) {
+			this.identity = identity;
+		}
+
+		public Duration getLeaseDuration() {
+			return leaseDuration;
+		}
+
+		public void setLeaseDuration(Duration leaseDuration) {
+			this.leaseDuration = leaseDuration;
+		}
+
+		public Duration getRenewDeadline() {
+			return renewDeadline;
+		}
+
+		public void setRenewDeadline(Duration renewDeadline) {
+			this.renewDeadline = renewDeadline;
+		}
+
+		public Duration getRetryPeriod() {
+			return retryPeriod;
+		}
+
+		public void setRetryPeriod(Duration retryPeriod) {
+			this.retryPeriod = retryPeriod;
+		}
+	}
+
+	/**
+	 * Sharding: the application's instances split the objects of its controllers by a stable hash of their keys,
+	 * each instance reconciling the objects of the shards it holds through Leases. It replaces leader election.
+	 */
+	public static class Sharding {
+
+		/**
+		 * Whether the instances split the objects among themselves; leader election must be off.
+		 */
+		private boolean enabled = false;
+
+		/**
+		 * How many shards the objects are split into; the same on every instance. At most this many instances
+		 * get work.
+		 */
+		private int shards = 16;
+
+		/**
+		 * Prefix of the Leases' names (<name>-shard-<i>, <name>-member-<hash>); the application name when not
+		 * set.
+		 */
+		private @Nullable String leaseName;
+
+		/**
+		 * Namespace of the Leases; the pod's namespace in a cluster, default otherwise, when not set.
+		 */
+		private @Nullable String leaseNamespace;
+
+		/**
+		 * This instance's identity in the Leases; the instance name (the pod name) plus a random suffix when not
+		 * set.
+		 */
+		private @Nullable String identity;
+
+		/**
+		 * How long a shard's Lease holds after its last renewal before another instance may take the shard.
+		 */
+		private Duration leaseDuration = Duration.ofSeconds(15);
+
+		/**
+		 * How long an instance keeps trying to renew a shard's Lease before it gives the shard up; shorter than
+		 * the lease duration.
+		 */
+		private Duration renewDeadline = Duration.ofSeconds(10);
+
+		/**
+		 * The wait between rounds of renewing and taking Leases.
+		 */
+		private Duration retryPeriod = Duration.ofSeconds(2);
+
+		public boolean isEnabled() {
+			return enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getShards() {
+			return shards;
+		}
+
+		public void setShards(int shards) {
+			this.shards = shards;
 		}
 
 		public @Nullable String getLeaseName() {

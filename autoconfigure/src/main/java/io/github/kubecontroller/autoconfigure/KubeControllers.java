@@ -3,6 +3,8 @@ package io.github.kubecontroller.autoconfigure;
 import io.github.kubecontroller.runtime.controller.Controller;
 import io.github.kubecontroller.runtime.leader.LeaderElectionSettings;
 import io.github.kubecontroller.runtime.leader.LeaderElector;
+import io.github.kubecontroller.runtime.shard.ShardCoordinator;
+import io.github.kubecontroller.runtime.shard.ShardingSettings;
 import io.kubernetes.client.openapi.ApiClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +27,10 @@ import org.springframework.context.SmartLifecycle;
  * half the margin between the renew deadline and the lease duration (then interrupts them), and campaigns again;
  * stopping drains the reconciles in flight before the Lease is released, so that a successor starts at once and
  * never beside them.
+ *
+ * <p>With sharding, every instance opens its watches, syncs its caches and runs its workers, which reconcile only
+ * the objects of the shards this instance holds; stopping drains the reconciles in flight, then releases the
+ * shards so that the other instances take them over at once.
  */
 public final class KubeControllers implements SmartLifecycle {
 
@@ -39,20 +45,30 @@ public final class KubeControllers implements SmartLifecycle {
 	private final Duration shutdownGracePeriod;
 	private final boolean autoStartup;
 	private final @Nullable LeaderElector elector;
+	private final @Nullable ShardCoordinator coordinator;
 	private volatile boolean running;
 
 	KubeControllers(List<Controller<?>> controllers, Duration shutdownGracePeriod, boolean autoStartup,
-			@Nullable ApiClient client, @Nullable LeaderElectionSettings leaderElection) {
+			@Nullable ApiClient client, @Nullable LeaderElectionSettings leaderElection,
+			@Nullable ShardingSettings sharding) {
 		this.controllers = List.copyOf(controllers);
 		this.shutdownGracePeriod = shutdownGracePeriod;
 		this.autoStartup = autoStartup;
 		this.elector = (leaderElection == null || client == null) ? null
 				: new LeaderElector(client, leaderElection, new Leadership(leaderElection));
+		// Made now, so that the controllers are gated before anything can start their workers.
+		this.coordinator = (sharding == null || client == null) ? null
+				: new ShardCoordinator(client, sharding, this.controllers);
 	}
 
 	/** The leader election of these controllers, when it is on. */
 	public Optional<LeaderElector> leaderElection() {
 		return Optional.ofNullable(elector);
+	}
+
+	/** The sharding of these controllers' objects among the application's instances, when it is on. */
+	public Optional<ShardCoordinator> sharding() {
+		return Optional.ofNullable(coordinator);
 	}
 
 	/** Every controller of the application. */
@@ -104,6 +120,20 @@ public final class KubeControllers implements SmartLifecycle {
 					elector.settings().identity(), names());
 			return;
 		}
+		if (coordinator != null) {
+			try {
+				coordinator.checkAccess();
+			} catch (RuntimeException e) {
+				stopAll(controllers);
+				throw e;
+			}
+			controllers.forEach(Controller::startWorkers); // gated: they reconcile nothing before a shard is held
+			running = true;
+			coordinator.start();
+			log.info("{} controller(s) synced and running on the shards this instance ({}) holds: {}",
+					controllers.size(), coordinator.settings().identity(), names());
+			return;
+		}
 		controllers.forEach(Controller::startWorkers);
 		running = true;
 		if (!controllers.isEmpty()) {
@@ -122,6 +152,9 @@ public final class KubeControllers implements SmartLifecycle {
 		stopAll(controllers);
 		if (elector != null) {
 			elector.close();
+		}
+		if (coordinator != null) {
+			coordinator.close();
 		}
 	}
 

@@ -79,7 +79,13 @@ public class KubeControllersEndpoint {
 					elector.settings().namespace() + "/" + elector.settings().name(), elector.settings().identity(),
 					elector.role().name(), elector.leader(), elector.transitions()))
 			.orElse(null);
-		return new ControllersDescriptor(summaries, election);
+		ShardingDescriptor sharding = controllers.sharding()
+			.map(coordinator -> new ShardingDescriptor(coordinator.settings().namespace() + "/"
+					+ coordinator.settings().name(), coordinator.settings().identity(),
+					coordinator.settings().shards(), coordinator.heldShards(), coordinator.members(),
+					new ShardMoves(coordinator.acquired(), coordinator.released(), coordinator.lost())))
+			.orElse(null);
+		return new ControllersDescriptor(summaries, election, sharding);
 	}
 
 	/** One controller in detail, or null (404) when there is none of that name. */
@@ -181,9 +187,33 @@ public class KubeControllersEndpoint {
 		return instant == null ? null : instant.toString();
 	}
 
-	/** Every controller by name, and the leader election when it is on. */
+	/** Every controller by name, and the leader election or the sharding when it is on. */
 	public record ControllersDescriptor(Map<String, ControllerSummary> controllers,
-			@Nullable LeaderElectionDescriptor leaderElection) {
+			@Nullable LeaderElectionDescriptor leaderElection, @Nullable ShardingDescriptor sharding) {
+	}
+
+	/**
+	 * This instance in the sharding of the objects.
+	 *
+	 * @param leases the Leases' namespace and name prefix, as {@code namespace/name}
+	 * @param identity this instance's identity
+	 * @param shards how many shards the objects are split into
+	 * @param held the indexes of the shards this instance holds and works on
+	 * @param members the identities of the live instances as last seen, this one included
+	 * @param moves how many shards this instance took, released and lost since it started
+	 */
+	public record ShardingDescriptor(String leases, String identity, int shards, List<Integer> held,
+			List<String> members, ShardMoves moves) {
+	}
+
+	/**
+	 * Shards that moved to or from this instance.
+	 *
+	 * @param acquired shards it took
+	 * @param released shards it gave up to rebalance or when stopping
+	 * @param lost shards it had to give up: not renewed within the renew deadline
+	 */
+	public record ShardMoves(long acquired, long released, long lost) {
 	}
 
 	/**

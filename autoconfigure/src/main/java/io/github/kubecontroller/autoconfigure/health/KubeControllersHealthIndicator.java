@@ -59,6 +59,10 @@ public class KubeControllersHealthIndicator extends AbstractHealthIndicator {
 		controllers.leaderElection().ifPresent(elector -> builder.withDetail("leaderElection",
 				Map.of("identity", elector.settings().identity(), "role", elector.role().name(),
 						"leader", String.valueOf(elector.leader()))));
+		// Every instance runs its workers with sharding, whether it holds shards now or not: ready either way.
+		controllers.sharding().ifPresent(coordinator -> builder.withDetail("sharding",
+				Map.of("identity", coordinator.settings().identity(), "held", coordinator.heldShards(),
+						"members", coordinator.members())));
 		if (up) {
 			builder.up();
 		} else {

@@ -5,6 +5,7 @@ import io.github.kubecontroller.autoconfigure.KubeControllers;
 import io.github.kubecontroller.runtime.diagnostics.HotLoopDetector;
 import io.github.kubecontroller.runtime.diagnostics.StuckFinalizers;
 import io.github.kubecontroller.runtime.leader.LeaderElector;
+import io.github.kubecontroller.runtime.shard.ShardCoordinator;
 import io.github.kubecontroller.runtime.client.ClientRateLimit;
 import io.kubernetes.client.openapi.ApiClient;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -89,6 +90,35 @@ public final class KubeControllerMetricsAutoConfiguration {
 			FunctionCounter.builder("kube.controller.leader.transitions", elector, LeaderElector::transitions)
 				.description("Times this instance became the leader")
 				.tag("name", elector.settings().name())
+				.register(registry);
+		}));
+	}
+
+	/**
+	 * Sharding: how many shards this instance holds ({@code kube_controller_shards_held{name}}) and how many moved
+	 * to or from it ({@code kube_controller_shard_moves_total{name,direction=acquired|released|lost}}). The shard
+	 * index is no tag: the logs and the endpoint name the shards, and a tag per shard would multiply the series by
+	 * the shard count for what a rate of moves already tells.
+	 */
+	@Bean
+	MeterBinder kubeShardingMetrics(ObjectProvider<KubeControllers> controllers) {
+		return (registry) -> controllers.ifAvailable((all) -> all.sharding().ifPresent((coordinator) -> {
+			String name = coordinator.settings().name();
+			Gauge.builder("kube.controller.shards.held", coordinator, (c) -> c.heldShards().size())
+				.description("Shards this instance holds and reconciles the objects of")
+				.tag("name", name)
+				.register(registry);
+			FunctionCounter.builder("kube.controller.shard.moves", coordinator, ShardCoordinator::acquired)
+				.description("Shards that moved to or from this instance")
+				.tags("name", name, "direction", "acquired")
+				.register(registry);
+			FunctionCounter.builder("kube.controller.shard.moves", coordinator, ShardCoordinator::released)
+				.description("Shards that moved to or from this instance")
+				.tags("name", name, "direction", "released")
+				.register(registry);
+			FunctionCounter.builder("kube.controller.shard.moves", coordinator, ShardCoordinator::lost)
+				.description("Shards that moved to or from this instance")
+				.tags("name", name, "direction", "lost")
 				.register(registry);
 		}));
 	}

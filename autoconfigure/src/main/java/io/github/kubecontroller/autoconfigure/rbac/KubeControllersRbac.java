@@ -49,6 +49,7 @@ public final class KubeControllersRbac {
 		}
 		controllers.leaderElection()
 			.ifPresent(elector -> builder.leaderElection(elector.settings().namespace()));
+		controllers.sharding().ifPresent(coordinator -> builder.sharding(coordinator.settings().namespace()));
 		int index = 0;
 		for (KubeControllerProperties.Rbac.ExtraRule extra : settings.getExtraRules()) {
 			String property = "kube.controller.rbac.extra-rules[" + index++ + "]";

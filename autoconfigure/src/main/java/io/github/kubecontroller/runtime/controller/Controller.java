@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,8 @@ public final class Controller<T extends KubernetesObject> {
 	private volatile State state = State.NEW;
 	// Whether workers go on taking keys; false stops them at their next key (an idle one within 100 ms).
 	private volatile boolean taking;
+	// Which keys the workers reconcile; the others are dropped (see gate).
+	private volatile Predicate<ObjectKey> gate = key -> true;
 
 	/**
 	 * Where a controller is in its life. {@code STANDBY} is a synced controller whose workers do not run: an
@@ -94,7 +97,8 @@ public final class Controller<T extends KubernetesObject> {
 			try {
 				Watches<T> opened = Watches.open(spec, dependencies, this::enqueue);
 				watches = opened;
-				loop = new ReconcileLoop<>(spec, reconciler, dependencies, opened, queue, pendingReasons);
+				loop = new ReconcileLoop<>(spec, reconciler, dependencies, opened, queue, pendingReasons,
+						key -> gate.test(key));
 				state = State.WAITING_FOR_CACHES;
 				dependencies.observer().controllerStarted(this);
 			} catch (ResourceNotFoundException e) {
@@ -142,6 +146,8 @@ public final class Controller<T extends KubernetesObject> {
 
 	/**
 	 * Starts the workers; call after {@link #awaitCachesSynced()}, or to end a {@link #standBy(Duration) stand-by}.
+	 * Objects whose reconciles failed before the stand-by are retried at once, not after the backoff they had
+	 * reached then: an instance that leads again after an outage does not keep the long delays of its failures.
 	 */
 	public void startWorkers() {
 		synchronized (lifecycle) {
@@ -154,6 +160,8 @@ public final class Controller<T extends KubernetesObject> {
 			}
 			ReconcileLoop<T> reconcileLoop = Objects.requireNonNull(loop);
 			var factory = dependencies.threads().factory("kube-controller-" + spec.name() + "-worker");
+			// Before the workers start: none can be failing a key meanwhile, which would then be retried twice.
+			int retried = retryFailedNow(current);
 			workers.clear();
 			taking = true;
 			for (int i = 0; i < spec.concurrency(); i++) {
@@ -162,9 +170,89 @@ public final class Controller<T extends KubernetesObject> {
 				worker.start();
 			}
 			state = State.RUNNING;
-			log.info("Controller '{}' started: {} workers reconciling {}", spec.name(), spec.concurrency(),
-					current.primaryType());
+			log.info("Controller '{}' started: {} workers reconciling {}{}", spec.name(), spec.concurrency(),
+					current.primaryType(), retried == 0 ? "" : "; " + retried + " objects that had failed retried now");
 		}
+	}
+
+	private int retryFailedNow(Watches<T> current) {
+		int retried = 0;
+		for (ObjectKey key : cachedKeys(current)) {
+			if (queue.numRequeues(key) > 0) {
+				queue.forget(key);
+				enqueueIfAbsent(key, ReconcileReason.REQUEUE_AFTER_ERROR);
+				retried++;
+			}
+		}
+		return retried;
+	}
+
+	/**
+	 * Lets the workers reconcile only the keys that {@code gate} accepts; the others are taken off the queue
+	 * unreconciled, with their backoff forgotten. Whoever opens the gate for keys later must queue them again, with
+	 * {@link #requeueCached(Predicate)}. The gate is asked after a worker took a key, so that once it turns a key
+	 * away and {@link #reconciling(Predicate)} says false for it, no worker reconciles it: that is how instances
+	 * that share the work hand keys over without reconciling one object twice at once. Accepts every key unless
+	 * set; it must be quick and thread-safe.
+	 */
+	public void gate(Predicate<ObjectKey> gate) {
+		this.gate = Objects.requireNonNull(gate, "gate");
+	}
+
+	/** Whether a reconcile of a key that {@code keys} accepts is in flight now. */
+	public boolean reconciling(Predicate<ObjectKey> keys) {
+		return queue.inFlight().keySet().stream().anyMatch(keys);
+	}
+
+	/**
+	 * Interrupts the reconciles in flight of the keys that {@code keys} accepts; they end when the reconciler
+	 * honours the interrupt. The workers go on with other keys.
+	 */
+	public void interruptReconciles(Predicate<ObjectKey> keys) {
+		ReconcileLoop<T> reconcileLoop = loop;
+		if (reconcileLoop != null) {
+			reconcileLoop.interrupt(keys);
+		}
+	}
+
+	/**
+	 * Queues every cached primary object whose key {@code keys} accepts, with its backoff forgotten: the work on
+	 * these objects moves to this instance, which must not keep delays from failures of before.
+	 *
+	 * @return how many objects were queued
+	 */
+	public int requeueCached(Predicate<ObjectKey> keys) {
+		Watches<T> current = watches;
+		if (current == null) {
+			return 0;
+		}
+		int queued = 0;
+		for (ObjectKey key : cachedKeys(current)) {
+			if (keys.test(key)) {
+				queue.forget(key);
+				enqueueIfAbsent(key, ReconcileReason.PERIODIC_RESYNC);
+				queued++;
+			}
+		}
+		return queued;
+	}
+
+	private List<ObjectKey> cachedKeys(Watches<T> current) {
+		List<ObjectKey> keys = new ArrayList<>();
+		List<Informer<T>> primary = current.informersOf(spec.primary());
+		if (primary != null) {
+			for (Informer<T> informer : primary) {
+				for (T object : informer.getIndexer().list()) {
+					keys.add(Watches.keyOf(object));
+				}
+			}
+		}
+		return keys;
+	}
+
+	private void enqueueIfAbsent(ObjectKey key, ReconcileReason reason) {
+		pendingReasons.putIfAbsent(key, reason);
+		queue.add(key);
 	}
 
 	/**

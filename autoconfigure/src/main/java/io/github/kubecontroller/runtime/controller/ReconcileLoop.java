@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,13 +54,20 @@ final class ReconcileLoop<T extends KubernetesObject> {
 	private final Finalizers finalizers;
 	private final ContextServices<T> services;
 	private final @Nullable ExecutorService timeoutExecutor;
+	private final Predicate<ObjectKey> gate;
 	private final Map<ObjectKey, Future<?>> running = new ConcurrentHashMap<>();
+	// The worker processing each key, so that the reconciles of some keys can be interrupted (see interrupt).
+	private final Map<ObjectKey, Thread> workers = new ConcurrentHashMap<>();
+	// Workers interrupted for one key: they clear the interrupt when done with it, so that it does not end them.
+	private final Set<Thread> interruptedForKey = ConcurrentHashMap.newKeySet();
 	// The executor's threads, joined at stop: an executor counts as terminated a moment before its threads end.
 	private final Set<Thread> reconcileThreads = ConcurrentHashMap.newKeySet();
 
 	ReconcileLoop(ControllerSpec<T> spec, ResourceReconciler<T> reconciler, ControllerDependencies dependencies,
-			Watches<T> watches, WorkQueue<ObjectKey> queue, Map<ObjectKey, ReconcileReason> pendingReasons) {
+			Watches<T> watches, WorkQueue<ObjectKey> queue, Map<ObjectKey, ReconcileReason> pendingReasons,
+			Predicate<ObjectKey> gate) {
 		this.spec = spec;
+		this.gate = gate;
 		this.reconciler = reconciler;
 		this.dependencies = dependencies;
 		this.watches = watches;
@@ -81,7 +89,8 @@ final class ReconcileLoop<T extends KubernetesObject> {
 
 	/**
 	 * Takes and processes keys until the queue shuts down or {@code taking} turns false. An idle worker looks at
-	 * {@code taking} every {@link #IDLE_CHECK}, so that standing by never needs to interrupt it.
+	 * {@code taking} every {@link #IDLE_CHECK}, so that standing by never needs to interrupt it. A key the gate
+	 * does not let through is dropped unreconciled: whoever opens the gate for it later queues it again.
 	 */
 	void runWorker(BooleanSupplier taking) {
 		while (taking.getAsBoolean()) {
@@ -97,7 +106,16 @@ final class ReconcileLoop<T extends KubernetesObject> {
 				}
 				continue;
 			}
+			// Read after the key was handed out, so that whoever closes the gate and then finds no key of it in
+			// flight knows that no worker will reconcile one (see Controller.gate).
+			if (!gate.test(key)) {
+				pendingReasons.remove(key);
+				queue.forget(key);
+				queue.done(key);
+				continue;
+			}
 			Attempt attempt = new Attempt(key);
+			workers.put(key, Thread.currentThread());
 			try {
 				process(attempt);
 			} catch (RuntimeException | Error unexpected) {
@@ -105,6 +123,12 @@ final class ReconcileLoop<T extends KubernetesObject> {
 				log.error("Controller '{}': unexpected failure while processing {}", spec.name(), key, unexpected);
 				queue.addRateLimited(key);
 			} finally {
+				synchronized (interruptedForKey) {
+					workers.remove(key);
+					if (interruptedForKey.remove(Thread.currentThread())) {
+						Thread.interrupted(); // meant for that key's reconcile, not for this worker
+					}
+				}
 				if (attempt.letGo()) {
 					queue.done(key);
 				}
@@ -151,9 +175,11 @@ final class ReconcileLoop<T extends KubernetesObject> {
 						result.requeue() ? ", again in " + result.requeueAfter().toMillis() + " ms" : "");
 			}
 		} catch (Throwable failure) {
-			if (queue.isShuttingDown() && isInterruption(failure)) {
-				// Interrupted by stop(): not the reconciler's failure, and there is no retry to schedule.
-				log.info("Reconcile of {} ended by the controller's stop: {}", objectRef, describe(failure));
+			if ((queue.isShuttingDown() || !gate.test(key)) && isInterruption(failure)) {
+				// Interrupted by stop(), or because its work moved to another instance: not the reconciler's
+				// failure, and there is no retry to schedule here.
+				log.info("Reconcile of {} ended by the controller's {}: {}", objectRef,
+						queue.isShuttingDown() ? "stop" : "hand-over of its work", describe(failure));
 				return;
 			}
 			Duration retryIn = handleFailure(key, objectRef, failure, failedAttempts + 1);
@@ -316,6 +342,29 @@ final class ReconcileLoop<T extends KubernetesObject> {
 	/** Interrupts the reconciles running on reconcile threads; the threads stay for later reconciles. */
 	void cancelRunning() {
 		running.values().forEach(future -> future.cancel(true));
+	}
+
+	/**
+	 * Interrupts the reconciles of the keys that {@code keys} matches, wherever they run; the workers go on with
+	 * other keys.
+	 */
+	void interrupt(Predicate<ObjectKey> keys) {
+		running.forEach((key, future) -> {
+			if (keys.test(key)) {
+				future.cancel(true);
+			}
+		});
+		if (timeoutExecutor != null) {
+			return; // the reconciles run on reconcile threads: their workers only wait for them
+		}
+		synchronized (interruptedForKey) {
+			workers.forEach((key, worker) -> {
+				if (keys.test(key)) {
+					interruptedForKey.add(worker);
+					worker.interrupt();
+				}
+			});
+		}
 	}
 
 	/** Interrupts the reconciles still running on reconcile threads, and ends those threads. */

@@ -33,7 +33,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>Events ({@code events.k8s.io}): {@code create}, and {@code patch} to count repeats in a series; unless
  *       turned off with {@link Builder#events(boolean)};</li>
  *   <li>a leader election Lease ({@code coordination.k8s.io}): {@code get}, {@code create} and {@code update} in
- *       its namespace, with {@link Builder#leaderElection(String)}.</li>
+ *       its namespace, with {@link Builder#leaderElection(String)};</li>
+ *   <li>the Leases of sharding ({@code coordination.k8s.io}): {@code list}, {@code create}, {@code update} and
+ *       {@code delete} in their namespace, with {@link Builder#sharding(String)}.</li>
  * </ul>
  *
  * <p>A controller watching some namespaces gets its rules on namespaced kinds in a Role in each of them; one
@@ -106,6 +108,8 @@ public final class RbacPolicy {
 
 		private @Nullable String leaseNamespace;
 
+		private @Nullable String shardLeaseNamespace;
+
 		private Builder(ResourceDiscovery discovery, ApiClient client) {
 			this.discovery = Objects.requireNonNull(discovery, "discovery");
 			this.client = Objects.requireNonNull(client, "client");
@@ -143,6 +147,15 @@ public final class RbacPolicy {
 		}
 
 		/**
+		 * Adds the rules of sharding with its Leases in {@code namespace}: list them, create, update and delete
+		 * them.
+		 */
+		public Builder sharding(String namespace) {
+			this.shardLeaseNamespace = requireName(namespace, "lease namespace");
+			return this;
+		}
+
+		/**
 		 * Adds a rule the runtime cannot know of, such as reads or writes a reconciler makes through the
 		 * {@code ApiClient}.
 		 *
@@ -170,6 +183,11 @@ public final class RbacPolicy {
 			if (leaseNamespace != null) {
 				grants.grant(leaseNamespace, "coordination.k8s.io", "leases", List.of("create", "get", "update"),
 						"leader election: holds a Lease (get, create, update)");
+			}
+			if (shardLeaseNamespace != null) {
+				grants.grant(shardLeaseNamespace, "coordination.k8s.io", "leases",
+						List.of("create", "delete", "list", "update"), "sharding: lists its Leases, holds shard"
+								+ " Leases and a member Lease (create, update), deletes its member Lease when stopping");
 			}
 			for (Extra extra : extras) {
 				grants.grant(extra.namespace(), extra.rule(), extra.reason());

@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * watches every few seconds, compacts its history, throttles a fifth of the writes and goes away for a few seconds,
  * while the leader is killed and replaced and the replacement's token is rotated under it. In the end every
  * Widget's status has caught up, no Widget was ever reconciled by two instances at once, every fault shows in the
- * instances' metrics, and closing the instances gives their threads and heap back.
+ * instances' metrics, and closing the instances gives their threads and heap back. The same faults run again with
+ * sharding: three instances split the Widgets, one is killed mid-run and a new one takes its part.
  */
 class ChaosSoakTest {
 
@@ -95,6 +96,12 @@ class ChaosSoakTest {
 	@TempDir
 	Path tokens;
 
+	/** How the instances share the work. */
+	private enum Mode {
+		LEADER_ELECTION, SHARDING
+	}
+
+	private Mode mode;
 	private KubeApiEmulator emulator;
 	private WidgetLoad load;
 	private ScheduledExecutorService chaos;
@@ -140,17 +147,10 @@ class ChaosSoakTest {
 	@Test
 	void onlyOneInstanceReconcilesAtATimeAndAllConvergeThroughFaults() throws Exception {
 		long testStart = System.nanoTime();
-		emulator = KubeApiEmulator.builder().build().start();
-		emulator.accessControl().enable().token(ADMIN_TOKEN, "admin").allow("admin", AccessRule.all());
-		ApiClient admin = new ClientBuilder().setBasePath(emulator.baseUrl())
-				.setAuthentication(new AccessTokenAuthentication(ADMIN_TOKEN)).setReadTimeout(Duration.ofSeconds(10))
-				.build();
-		WidgetCrd.install(admin);
-		new CoreV1Api(admin).createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(NAMESPACE)))
-				.execute();
-		List<String> names = IntStream.range(0, WIDGETS).mapToObj(i -> String.format("widget-%04d", i)).toList();
+		mode = Mode.LEADER_ELECTION;
+		ApiClient admin = startEmulatorWithWidgets();
+		List<String> names = widgetNames();
 		CustomObjectsApi widgets = new CustomObjectsApi(admin);
-		create(widgets, names);
 		JvmFootprint baseline = JvmFootprint.measure();
 		long setUp = System.nanoTime() - testStart;
 
@@ -269,6 +269,177 @@ class ChaosSoakTest {
 		// Widgets stay, as they were in the baseline.
 		emulator.compactHistory();
 		emulator.stop();
+		JvmFootprint after = awaitFootprintBackTo(baseline, running);
+
+		log.info("""
+				Chaos soak summary:
+				  {} Widgets, {} spec changes ({} throttled, {} refused) in {} s of chaos; {} reconciles, none overlapping
+				  faults: {} watch closes, 2 history compactions, {} writes answered 429, an outage of {} ms,
+				    leader {} killed and replaced by d, token of d rotated
+				  leaderships: {} (then {} after the outage, {} after the kill, {} at the end)
+				  convergence after the chaos: {} ms; set-up {} s; whole test {} s
+				  footprint: baseline {} threads, {}; running {} threads, {}; closed {} threads ({} beyond the baseline:
+				    {}), {}
+				  {}""", WIDGETS, load.changes(), load.throttled(), load.failed(), (chaosEnd - chaosStart) / 1_000_000_000,
+				recorder.size(), watchCloses.get(), throttling.triggered(), outage.toMillis(), killed.identity(),
+				transitions, leaderAfterOutage.identity(), successor.identity(), finalLeader.identity(),
+				convergence.toMillis(), setUp / 1_000_000_000, seconds(testStart), baseline.threads(),
+				JvmFootprint.megabytes(baseline.heapBytes()), running.threads(),
+				JvmFootprint.megabytes(running.heapBytes()), after.threads(), after.threadsBeyond(baseline).size(),
+				after.threadsBeyond(baseline), JvmFootprint.megabytes(after.heapBytes()),
+				String.join("\n  ", figures.values().stream().map(InstanceFigures::toString).toList()));
+	}
+
+	/**
+	 * The same faults with sharding, minus the token rotation (the leader election run covers it, and it waits a
+	 * minute for the token file to be read again): three instances split the Widgets; the outage makes every one
+	 * lose its shards; one, once throttled, is killed and a new one takes its part.
+	 */
+	@Test
+	void shardedInstancesSplitTheWidgetsAndAllConvergeThroughFaults() throws Exception {
+		long testStart = System.nanoTime();
+		mode = Mode.SHARDING;
+		ApiClient admin = startEmulatorWithWidgets();
+		List<String> names = widgetNames();
+		CustomObjectsApi widgets = new CustomObjectsApi(admin);
+		JvmFootprint baseline = JvmFootprint.measure();
+		long setUp = System.nanoTime() - testStart;
+
+		startTogether(List.of("a", "b", "c"));
+		awaitShardsSplit();
+
+		long chaosStart = System.nanoTime();
+		load = new WidgetLoad(admin, NAMESPACE, names, CHANGES_PER_SECOND);
+		load.start();
+		AtomicInteger watchCloses = new AtomicInteger();
+		chaos = Executors.newSingleThreadScheduledExecutor(task -> new Thread(task, "chaos"));
+		chaos.scheduleAtFixedRate(() -> {
+			emulator.closeAllWatches();
+			watchCloses.incrementAndGet();
+		}, WATCH_CLOSE_PERIOD.toMillis(), WATCH_CLOSE_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+		Fault throttling = Fault.matching(RequestMatch.any().writes()).tooManyRequests(Duration.ofSeconds(1))
+				.probability(0.2).build();
+		emulator.faults().add(throttling);
+
+		// Outage: until every instance has lost every shard and a few seconds have passed.
+		log.info("Chaos: API server outage at {} s", seconds(testStart));
+		Map<String, Long> errorsBefore = new LinkedHashMap<>();
+		live.forEach(instance -> errorsBefore.put(instance.identity(), instance.figures().connectionErrors()));
+		long outageStart = System.nanoTime();
+		emulator.outage(Outage.REFUSE_CONNECTIONS);
+		await("every instance fails to connect and loses its shards").atMost(DEADLINE)
+				.until(() -> System.nanoTime() - outageStart >= MIN_OUTAGE.toNanos() && live.stream()
+						.allMatch(instance -> instance.heldShards().isEmpty()
+								&& instance.figures().connectionErrors() > errorsBefore.get(instance.identity())));
+		emulator.restart();
+		Duration outage = Duration.ofNanos(System.nanoTime() - outageStart);
+		awaitShardsSplit();
+
+		log.info("Chaos: history compacted at {} s", seconds(testStart));
+		compactHistoryWhileWatchesAreDown();
+
+		// One instance, once throttled, is killed mid-run; a new one starts and gets its share.
+		OperatorInstance killed = live.get(0);
+		await("an instance is throttled").atMost(DEADLINE).until(() -> killed.figures().throttled() > 0);
+		log.info("Chaos: instance {} holding shards {} killed at {} s", killed.identity(), killed.heldShards(),
+				seconds(testStart));
+		figures.put(killed.identity(), killed.figures());
+		live.remove(killed);
+		killed.kill();
+		awaitShardsSplit();
+		live.add(OperatorInstance.start("d", recorder, properties(bearerToken("d"))));
+		OperatorInstance newcomer = live.get(live.size() - 1);
+		awaitShardsSplit();
+		log.info("Chaos: instance d holds shards {} at {} s", newcomer.heldShards(), seconds(testStart));
+
+		log.info("Chaos: history compacted at {} s", seconds(testStart));
+		compactHistoryWhileWatchesAreDown();
+
+		load.close();
+		chaos.shutdown();
+		assertThat(chaos.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+		emulator.faults().clear();
+		long chaosEnd = System.nanoTime();
+		log.info("Chaos: load and faults ended at {} s", seconds(testStart));
+		await("every Widget's status has caught up").atMost(CONVERGENCE_DEADLINE).pollInterval(Duration.ofMillis(500))
+				.until(() -> lagging(widgets) == 0);
+		Duration convergence = Duration.ofNanos(System.nanoTime() - chaosEnd);
+		awaitShardsSplit();
+
+		List<ReconcileRecorder.Overlap> overlaps = recorder.overlaps();
+		assertThat(overlaps.stream().limit(10).map(ReconcileRecorder.Overlap::toString).toList())
+				.as("reconciles of one Widget that overlapped (%d in all; the first ones)", overlaps.size()).isEmpty();
+
+		live.forEach(instance -> figures.put(instance.identity(), instance.figures()));
+		assertThat(figures.values()).allSatisfy(instance -> {
+			assertThat(instance.watchRestarts()).as(instance.identity() + " watch restarts").isPositive();
+			assertThat(instance.expiredRelists()).as(instance.identity() + " relists after 410").isPositive();
+			assertThat(instance.unauthorized()).as(instance.identity() + " 401s").isZero();
+			assertThat(instance.shardsAcquired()).as(instance.identity() + " shards taken").isPositive();
+			assertThat(instance.reconciles()).as(instance.identity() + " reconciles").isPositive();
+		});
+		errorsBefore.forEach((identity, before) -> assertThat(figures.get(identity).connectionErrors())
+				.as(identity + " <error> requests during the outage").isGreaterThan(before));
+		errorsBefore.keySet().forEach(identity -> assertThat(figures.get(identity).shardsLost())
+				.as(identity + " shards lost in the outage").isPositive());
+		assertThat(figures.get(killed.identity()).throttled()).as("429s of the killed instance").isPositive();
+
+		JvmFootprint running = JvmFootprint.measure();
+		live.forEach(OperatorInstance::close);
+		live.clear();
+		emulator.compactHistory();
+		emulator.stop();
+		JvmFootprint after = awaitFootprintBackTo(baseline, running);
+
+		log.info("""
+				Sharded chaos soak summary:
+				  {} Widgets, {} spec changes ({} throttled, {} refused) in {} s of chaos; {} reconciles, none overlapping
+				  faults: {} watch closes, 2 history compactions, {} writes answered 429, an outage of {} ms,
+				    instance {} killed, d started
+				  convergence after the chaos: {} ms; set-up {} s; whole test {} s
+				  footprint: baseline {} threads, {}; running {} threads, {}; closed {} threads, {}
+				  {}""", WIDGETS, load.changes(), load.throttled(), load.failed(), (chaosEnd - chaosStart) / 1_000_000_000,
+				recorder.size(), watchCloses.get(), throttling.triggered(), outage.toMillis(), killed.identity(),
+				convergence.toMillis(), setUp / 1_000_000_000, seconds(testStart), baseline.threads(),
+				JvmFootprint.megabytes(baseline.heapBytes()), running.threads(),
+				JvmFootprint.megabytes(running.heapBytes()), after.threads(), JvmFootprint.megabytes(after.heapBytes()),
+				String.join("\n  ", figures.values().stream().map(InstanceFigures::toString).toList()));
+	}
+
+	/**
+	 * Waits until the live instances hold every shard between them, each its fair share (16 shards: within one of
+	 * each other) and no shard twice.
+	 */
+	private void awaitShardsSplit() {
+		await("the live instances split the shards").atMost(DEADLINE).until(() -> {
+			List<List<Integer>> held = live.stream().map(OperatorInstance::heldShards).toList();
+			int total = held.stream().mapToInt(List::size).sum();
+			long distinct = held.stream().flatMap(List::stream).distinct().count();
+			int min = held.stream().mapToInt(List::size).min().orElse(0);
+			int max = held.stream().mapToInt(List::size).max().orElse(0);
+			return total == 16 && distinct == 16 && max - min <= 1;
+		});
+	}
+
+	private ApiClient startEmulatorWithWidgets() throws Exception {
+		emulator = KubeApiEmulator.builder().build().start();
+		emulator.accessControl().enable().token(ADMIN_TOKEN, "admin").allow("admin", AccessRule.all());
+		ApiClient admin = new ClientBuilder().setBasePath(emulator.baseUrl())
+				.setAuthentication(new AccessTokenAuthentication(ADMIN_TOKEN)).setReadTimeout(Duration.ofSeconds(10))
+				.build();
+		WidgetCrd.install(admin);
+		new CoreV1Api(admin).createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(NAMESPACE)))
+				.execute();
+		create(new CustomObjectsApi(admin), widgetNames());
+		return admin;
+	}
+
+	private static List<String> widgetNames() {
+		return IntStream.range(0, WIDGETS).mapToObj(i -> String.format("widget-%04d", i)).toList();
+	}
+
+	/** Waits until the threads and heap are back to the baseline, and returns the footprint then. */
+	private static JvmFootprint awaitFootprintBackTo(JvmFootprint baseline, JvmFootprint running) {
 		JvmFootprint[] after = { running };
 		await("threads and heap back to the baseline").atMost(DEADLINE).pollInSameThread()
 				.pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
@@ -285,23 +456,7 @@ class ChaosSoakTest {
 							.isLessThanOrEqualTo(HEAP_TOLERANCE);
 				});
 
-		log.info("""
-				Chaos soak summary:
-				  {} Widgets, {} spec changes ({} throttled, {} refused) in {} s of chaos; {} reconciles, none overlapping
-				  faults: {} watch closes, 2 history compactions, {} writes answered 429, an outage of {} ms,
-				    leader {} killed and replaced by d, token of d rotated
-				  leaderships: {} (then {} after the outage, {} after the kill, {} at the end)
-				  convergence after the chaos: {} ms; set-up {} s; whole test {} s
-				  footprint: baseline {} threads, {}; running {} threads, {}; closed {} threads ({} beyond the baseline:
-				    {}), {}
-				  {}""", WIDGETS, load.changes(), load.throttled(), load.failed(), (chaosEnd - chaosStart) / 1_000_000_000,
-				recorder.size(), watchCloses.get(), throttling.triggered(), outage.toMillis(), killed.identity(),
-				transitions, leaderAfterOutage.identity(), successor.identity(), finalLeader.identity(),
-				convergence.toMillis(), setUp / 1_000_000_000, seconds(testStart), baseline.threads(),
-				JvmFootprint.megabytes(baseline.heapBytes()), running.threads(),
-				JvmFootprint.megabytes(running.heapBytes()), after[0].threads(), after[0].threadsBeyond(baseline).size(),
-				after[0].threadsBeyond(baseline), JvmFootprint.megabytes(after[0].heapBytes()),
-				String.join("\n  ", figures.values().stream().map(InstanceFigures::toString).toList()));
+		return after[0];
 	}
 
 	private static long seconds(long since) {
@@ -360,17 +515,18 @@ class ChaosSoakTest {
 	/** The runtime's own threads: workers, reconciles, informers, the elector, stand-by and stop helpers. */
 	private static boolean runtimeThread(String name) {
 		return name.startsWith("kube-controller-") || name.startsWith("kube-informer-")
-				|| name.startsWith("kube-leader-election-");
+				|| name.startsWith("kube-leader-election-") || name.startsWith("kube-shard-coordinator-");
 	}
 
 	private List<String> properties(String credential) {
+		String coordination = (mode == Mode.SHARDING) ? "kube.controller.sharding." : "kube.controller.leader-election.";
 		return List.of("spring.application.name=chaos-operator",
 				"kube.controller.client.master-url=" + emulator.baseUrl(), credential,
-				"kube.controller.leader-election.enabled=true",
-				"kube.controller.leader-election.lease-namespace=" + NAMESPACE,
-				"kube.controller.leader-election.lease-duration=2s",
-				"kube.controller.leader-election.renew-deadline=1500ms",
-				"kube.controller.leader-election.retry-period=200ms",
+				coordination + "enabled=true",
+				coordination + "lease-namespace=" + NAMESPACE,
+				coordination + "lease-duration=2s",
+				coordination + "renew-deadline=1500ms",
+				coordination + "retry-period=200ms",
 				"kube.controller.shutdown-grace-period=5s");
 	}
 

@@ -50,6 +50,7 @@ final class OperatorInstance implements AutoCloseable {
 		AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
 		List<String> all = new ArrayList<>(properties);
 		all.add("kube.controller.leader-election.identity=" + identity);
+		all.add("kube.controller.sharding.identity=" + identity);
 		TestPropertyValues.of(all).applyTo(context);
 		context.registerBean(WidgetStatusReconciler.class, () -> new WidgetStatusReconciler(identity, recorder));
 		context.registerBean(MeterRegistry.class, () -> registry);
@@ -78,13 +79,20 @@ final class OperatorInstance implements AutoCloseable {
 		return elector().role() == LeaderElector.Role.LEADER;
 	}
 
+	/** The shards this instance holds now, with sharding on. */
+	List<Integer> heldShards() {
+		return controllers().sharding().orElseThrow().heldShards();
+	}
+
 	/** What this instance's metrics and the recorder say about it now. */
 	InstanceFigures figures() {
 		return new InstanceFigures(identity, recorder.count(identity), requests("429"), requests("<error>"),
 				requests("401"), functionCounters(registry.find("kube.controller.watch.restarts")),
 				functionCounters(registry.find("kube.controller.relists").tag("reason", "expired")),
 				functionCounters(registry.find("kube.controller.leader.transitions")),
-				registry.find("leader.election.master.status").gauges().stream().mapToDouble(Gauge::value).sum());
+				registry.find("leader.election.master.status").gauges().stream().mapToDouble(Gauge::value).sum(),
+				functionCounters(registry.find("kube.controller.shard.moves").tag("direction", "acquired")),
+				functionCounters(registry.find("kube.controller.shard.moves").tag("direction", "lost")));
 	}
 
 	private long requests(String code) {
@@ -121,15 +129,19 @@ final class OperatorInstance implements AutoCloseable {
 	 * @param expiredRelists {@code kube_controller_relists_total{reason="expired"}}
 	 * @param transitions {@code kube_controller_leader_transitions_total}: times it became the leader
 	 * @param leading {@code leader_election_master_status}
+	 * @param shardsAcquired {@code kube_controller_shard_moves_total{direction="acquired"}}: shards it took
+	 * @param shardsLost {@code kube_controller_shard_moves_total{direction="lost"}}: shards not renewed in time
 	 */
 	record InstanceFigures(String identity, long reconciles, long throttled, long connectionErrors, long unauthorized,
-			long watchRestarts, long expiredRelists, long transitions, double leading) {
+			long watchRestarts, long expiredRelists, long transitions, double leading, long shardsAcquired,
+			long shardsLost) {
 
 		@Override
 		public String toString() {
-			return String.format("%s: %d reconciles, became leader %d time(s), %d 429s, %d <error>s, %d 401s,"
-					+ " %d watch restarts, %d expired relists", identity, reconciles, transitions, throttled,
-					connectionErrors, unauthorized, watchRestarts, expiredRelists);
+			return String.format("%s: %d reconciles, became leader %d time(s), took %d shards, lost %d, %d 429s,"
+					+ " %d <error>s, %d 401s, %d watch restarts, %d expired relists", identity, reconciles,
+					transitions, shardsAcquired, shardsLost, throttled, connectionErrors, unauthorized, watchRestarts,
+					expiredRelists);
 		}
 	}
 }
