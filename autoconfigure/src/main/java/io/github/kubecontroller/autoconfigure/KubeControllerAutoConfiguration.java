@@ -35,6 +35,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -82,6 +83,12 @@ public final class KubeControllerAutoConfiguration {
 			ClientRateLimit.install(apiClient, client.getQps(), burst);
 		}
 		return apiClient;
+	}
+
+	@Bean
+	@ConditionalOnBean(name = "kubeApiClient")
+	ApiClientConnections kubeApiClientConnections(ApiClient kubeApiClient) {
+		return new ApiClientConnections(kubeApiClient);
 	}
 
 	@Bean

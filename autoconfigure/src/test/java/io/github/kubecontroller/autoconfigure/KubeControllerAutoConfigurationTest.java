@@ -20,6 +20,7 @@ import io.github.kubecontroller.runtime.informer.InformerRegistry;
 import io.github.kubecontroller.runtime.resource.KubernetesResource;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.openapi.ApiClient;
+import java.util.concurrent.atomic.AtomicReference;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
@@ -76,12 +77,28 @@ class KubeControllerAutoConfigurationTest {
 	}
 
 	@Test
-	void theApplicationsOwnApiClientReplacesOurs() {
+	void theApplicationsOwnApiClientReplacesOursAndOutlivesTheContext() throws Exception {
 		ApiClient own = emulator.apiClient();
 		onEmulator().withBean("myClient", ApiClient.class, () -> own).run(context -> {
 			assertThat(context).hasSingleBean(ApiClient.class);
 			assertThat(context.getBean(ApiClient.class)).isSameAs(own);
+			assertThat(context).doesNotHaveBean(ApiClientConnections.class);
 		});
+		assertThat(new CoreV1Api(own).listNamespace().execute().getItems()).isNotEmpty();
+		assertThat(own.getHttpClient().dispatcher().executorService().isShutdown()).isFalse();
+	}
+
+	@Test
+	void closingTheContextClosesTheConnectionsOfItsClient() {
+		AtomicReference<ApiClient> made = new AtomicReference<>();
+		onEmulator().run(context -> {
+			ApiClient client = context.getBean(ApiClient.class);
+			made.set(client);
+			new CoreV1Api(client).listNamespace().execute();
+			assertThat(client.getHttpClient().connectionPool().connectionCount()).isPositive();
+		});
+		assertThat(made.get().getHttpClient().connectionPool().connectionCount()).isZero();
+		assertThat(made.get().getHttpClient().dispatcher().executorService().isShutdown()).isTrue();
 	}
 
 	@Test

@@ -366,6 +366,10 @@ public final class ResourceOperations {
 					EmptyFields.omit(type, object);
 					validate(type, object);
 					ManagedFields.recordUpdate(type, null, null, object, options.manager(), now());
+					if (options.dryRun()) {
+						metadata(object).put("resourceVersion", "");
+						return new Written(201, null, object, warnings);
+					}
 					StoredObject stored = persist(tx, type, object);
 					this.lifecycles.afterWrite(type, stored, tx);
 					return new Written(201, stored, null, warnings);

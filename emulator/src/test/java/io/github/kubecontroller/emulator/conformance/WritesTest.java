@@ -137,6 +137,11 @@ class WritesTest extends ConformanceSupport {
 		Resp lease = put(LEASES + "/l",
 				"{\"apiVersion\":\"coordination.k8s.io/v1\",\"kind\":\"Lease\",\"metadata\":{\"name\":\"l\"}}");
 		assertThat(lease.code()).as("%s", lease).isEqualTo(201);
+		Resp dryRun = put(LEASES + "/dry?dryRun=All",
+				"{\"apiVersion\":\"coordination.k8s.io/v1\",\"kind\":\"Lease\",\"metadata\":{\"name\":\"dry\"}}");
+		assertThat(dryRun.code()).as("%s", dryRun).isEqualTo(201);
+		assertThat(dryRun.json().path("metadata").path("name").asText()).isEqualTo("dry");
+		assertThat(get(LEASES + "/dry").code()).as("a dry-run PUT stores nothing").isEqualTo(404);
 	}
 
 	@Test
