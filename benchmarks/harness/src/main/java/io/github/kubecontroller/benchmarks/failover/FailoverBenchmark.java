@@ -23,18 +23,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 /**
- * How long the operator is without a working replica when one goes away: three replicas of contender (a), this
- * runtime's Spring Boot application, with leader election at its default durations (15 s lease, 10 s renew
- * deadline, 2 s retry), against one emulator while a load changes a Bench every few milliseconds.
+ * How long the operator is without a working replica when one goes away: replicas of contender (a), this runtime's
+ * Spring Boot application, against one emulator, at the runtime's default durations (15 s lease, 10 s renew
+ * deadline, 2 s retry).
  *
- * <p>Each round ends the leader, once abruptly ({@code SIGKILL}: nothing is released, the others must wait for the
- * Lease to expire) and once gracefully ({@code SIGTERM}: Spring's shutdown hook stops the controllers and releases
- * the Lease), measures from that moment until another replica holds the Lease and until its first reconcile (its
- * first status write, as the emulator's audit counts them per user: each replica has a token of its own), then
- * starts a replacement so that three replicas run again. Writes {@code target/failover-benchmark.md}.
+ * <p>With leader election (three replicas, a load changing a Bench every 5 ms), each round ends the leader once
+ * abruptly ({@code SIGKILL}: nothing is released, the others must wait for the Lease to expire) and once gracefully
+ * ({@code SIGTERM}: Spring's shutdown hook stops the controllers and releases the Lease), and measures from that
+ * moment until another replica holds the Lease and until its first reconcile (its first status write, as the
+ * emulator's audit counts them per user: each replica has a token of its own); then starts a replacement. With
+ * sharding (three replicas, 16 shards), each round kills one replica and measures until the others hold all its
+ * shards and until a Bench of each of those shards, changed at the kill, is reconciled. Writes
+ * {@code target/failover-benchmark.md}.
  *
  * <p>Run with {@code ./mvnw -q -pl benchmarks/harness -am -Dmaven.test.skip=true -Pfailover-benchmark package}
- * (options: {@code -Dfailover.rounds=3}, {@code -Dfailover.objects=1000}).
+ * (options through {@code -Dbench.jvmArgs}: {@code -Dfailover.rounds=3}, {@code -Dfailover.objects=1000},
+ * {@code -Dfailover.modes=leader-election,sharding}).
  */
 public final class FailoverBenchmark {
 
@@ -85,13 +89,14 @@ public final class FailoverBenchmark {
 	public static void main(String[] args) throws Exception {
 		int rounds = Integer.getInteger("failover.rounds", 3);
 		int objects = Integer.getInteger("failover.objects", 1000);
+		List<String> modes = List.of(System.getProperty("failover.modes", "leader-election,sharding").split(","));
 		Path benchmarksDirectory = Path.of(System.getProperty("bench.home", "..")).toAbsolutePath().normalize();
 		Path output = Path.of(System.getProperty("bench.output", "target"));
 		KubeApiEmulator emulator = KubeApiEmulator.builder().historyMaxEvents(400_000).build().start();
 		emulator.accessControl().token(HARNESS_TOKEN, "harness").allow("harness", AccessRule.all()).enable();
 		FailoverBenchmark benchmark = new FailoverBenchmark(emulator, benchmarksDirectory, output);
 		try {
-			benchmark.run(rounds, objects);
+			benchmark.run(modes, rounds, objects);
 		}
 		finally {
 			benchmark.instances.forEach(Instance::kill);
@@ -100,7 +105,7 @@ public final class FailoverBenchmark {
 		System.exit(0);
 	}
 
-	private void run(int rounds, int objects) throws Exception {
+	private void run(List<String> modes, int rounds, int objects) throws Exception {
 		expect(send("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", "application/json", CRD), 201);
 		expect(send("POST", "/api/v1/namespaces", "application/json",
 				"{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + NAMESPACE + "\"}}"), 201);
@@ -109,6 +114,20 @@ public final class FailoverBenchmark {
 					"{\"apiVersion\":\"bench.kubecontroller.io/v1\",\"kind\":\"Bench\",\"metadata\":{\"name\":\""
 							+ name(i) + "\"},\"spec\":{\"replicas\":1,\"message\":\"hello\"}}"), 201);
 		}
+		StringBuilder report = new StringBuilder("# Failover benchmark\n");
+		if (modes.contains("leader-election")) {
+			report.append(leaderElection(rounds, objects));
+		}
+		if (modes.contains("sharding")) {
+			report.append(sharding(rounds, objects));
+		}
+		Files.createDirectories(this.output);
+		Files.writeString(this.output.resolve("failover-benchmark.md"), report, StandardCharsets.UTF_8);
+		System.out.println(report);
+	}
+
+	private String leaderElection(int rounds, int objects) throws Exception {
+		this.sharded = false;
 		for (int i = 0; i < 3; i++) {
 			startReplica();
 		}
@@ -130,11 +149,170 @@ public final class FailoverBenchmark {
 		finally {
 			loading.set(false);
 			load.join();
+			stopAll();
 		}
-		String report = report(handovers, objects);
-		Files.createDirectories(this.output);
-		Files.writeString(this.output.resolve("failover-benchmark.md"), report, StandardCharsets.UTF_8);
-		System.out.println(report);
+		return report(handovers, objects);
+	}
+
+	/**
+	 * Three sharded replicas (16 shards); each round kills one ({@code SIGKILL}), changes one Bench of each of its
+	 * shards at that moment, and measures until the others hold all its shards and until each of those Benches is
+	 * reconciled; then starts a replacement and waits for the shards to be balanced again.
+	 */
+	private String sharding(int rounds, int objects) throws Exception {
+		this.sharded = true;
+		for (int i = 0; i < 3; i++) {
+			startReplica();
+		}
+		await("three replicas synced", () -> instances.stream().allMatch(Instance::readyQuietly));
+		List<ShardMove> moves = new ArrayList<>();
+		try {
+			for (int round = 1; round <= rounds; round++) {
+				await("16 shards balanced over three replicas", () -> balanced(shardHolders()));
+				Map<Integer, String> before = shardHolders();
+				Instance victim = this.instances.get(0);
+				List<Integer> its = new ArrayList<>();
+				before.forEach((shard, holder) -> {
+					if (holder.equals(victim.identity)) {
+						its.add(shard);
+					}
+				});
+				long killed = System.nanoTime();
+				victim.kill();
+				this.instances.remove(victim);
+				// One Bench per moved shard gets a new generation now; only the shard's new holder can reconcile it.
+				Map<String, Long> changed = new LinkedHashMap<>();
+				for (int shard : its) {
+					String name = firstBenchOf(shard, objects);
+					JsonNode patched = this.json.readTree(send("PATCH", benchPath() + "/" + name,
+							"application/merge-patch+json", "{\"spec\":{\"message\":\"moved-" + round + "\"}}").body());
+					changed.put(name, patched.path("metadata").path("generation").asLong());
+				}
+				long shardsMoved = 0;
+				long reconciled = 0;
+				long deadline = killed + DEADLINE.toNanos();
+				while ((shardsMoved == 0 || reconciled == 0) && System.nanoTime() < deadline) {
+					if (shardsMoved == 0) {
+						Map<Integer, String> now = shardHolders();
+						if (its.stream().allMatch((shard) -> now.containsKey(shard)
+								&& !now.get(shard).equals(victim.identity))) {
+							shardsMoved = System.nanoTime();
+						}
+					}
+					if (reconciled == 0 && changed.entrySet().stream()
+						.allMatch((entry) -> observedGeneration(entry.getKey()) >= entry.getValue())) {
+						reconciled = System.nanoTime();
+					}
+					Thread.sleep(10);
+				}
+				if (shardsMoved == 0 || reconciled == 0) {
+					throw new IllegalStateException("the shards of " + victim.identity + " did not move within "
+							+ DEADLINE.toSeconds() + " s");
+				}
+				victim.awaitEnd();
+				ShardMove move = new ShardMove(victim.identity, its.size(), (shardsMoved - killed) / 1e9,
+						(reconciled - killed) / 1e9);
+				System.out.printf(Locale.ROOT, "failover: killed %s holding %d shards: shards held by the others"
+						+ " after %.2f s, a Bench of each reconciled after %.2f s%n", move.replica(), move.shards(),
+						move.shardsMovedSeconds(), move.reconciledSeconds());
+				moves.add(move);
+				startReplica();
+				await("replacement synced", () -> instances.stream().allMatch(Instance::readyQuietly));
+			}
+		}
+		finally {
+			stopAll();
+		}
+		StringBuilder out = new StringBuilder();
+		out.append(String.format(Locale.ROOT, "%n## Sharding%n%nThree replicas of contender (a) with sharding at its"
+				+ " defaults (16 shards; lease 15 s, renew deadline 10 s, retry 2 s), %,d Benches. One replica"
+				+ " killed (SIGKILL) per round; at that moment one Bench of each of its shards is changed. Seconds"
+				+ " from the kill.%n%n", objects));
+		out.append("| killed | its shards | all held by the others (s) | a Bench of each reconciled (s) |\n");
+		out.append("|---|---|---|---|\n");
+		for (ShardMove move : moves) {
+			out.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f |%n", move.replica(), move.shards(),
+					move.shardsMovedSeconds(), move.reconciledSeconds()));
+		}
+		return out.toString();
+	}
+
+	/** One measured move of a killed replica's shards. */
+	record ShardMove(String replica, int shards, double shardsMovedSeconds, double reconciledSeconds) {
+	}
+
+	private boolean sharded;
+
+	private static boolean balanced(Map<Integer, String> holders) {
+		if (holders.size() != 16) {
+			return false;
+		}
+		Map<String, Integer> counts = new LinkedHashMap<>();
+		holders.values().forEach((holder) -> counts.merge(holder, 1, Integer::sum));
+		return counts.size() == 3 && counts.values().stream().allMatch((count) -> count >= 5);
+	}
+
+	/** Shard index → holder, for the shard Leases that have a holder. */
+	private Map<Integer, String> shardHolders() {
+		Map<Integer, String> holders = new LinkedHashMap<>();
+		try {
+			HttpResponse<String> response = send("GET", "/apis/coordination.k8s.io/v1/namespaces/" + NAMESPACE
+					+ "/leases?labelSelector=kube-controller.io%2Fsharding%3Dbench", null, null);
+			for (JsonNode lease : this.json.readTree(response.body()).path("items")) {
+				String name = lease.path("metadata").path("name").asText();
+				String holder = lease.path("spec").path("holderIdentity").asText("");
+				if (name.startsWith("bench-shard-") && !holder.isBlank()) {
+					holders.put(Integer.parseInt(name.substring("bench-shard-".length())), holder);
+				}
+			}
+		}
+		catch (IOException ex) {
+			// none seen this time
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		return holders;
+	}
+
+	private long observedGeneration(String name) {
+		try {
+			return this.json.readTree(send("GET", benchPath() + "/" + name, null, null).body())
+				.path("status").path("observedGeneration").asLong(-1);
+		}
+		catch (IOException ex) {
+			return -1;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return -1;
+		}
+	}
+
+	/**
+	 * The first Bench of {@code shard}: the runtime's documented shard of an object is the 32-bit FNV-1a hash of
+	 * the UTF-8 bytes of {@code namespace/name}, unsigned, modulo the shard count.
+	 */
+	private static String firstBenchOf(int shard, int objects) {
+		for (int i = 0; i < objects; i++) {
+			int hash = 0x811c9dc5;
+			for (byte b : (NAMESPACE + "/" + name(i)).getBytes(StandardCharsets.UTF_8)) {
+				hash ^= (b & 0xff);
+				hash *= 0x01000193;
+			}
+			if (Integer.remainderUnsigned(hash, 16) == shard) {
+				return name(i);
+			}
+		}
+		throw new IllegalStateException("no Bench in shard " + shard);
+	}
+
+	private void stopAll() throws InterruptedException {
+		for (Instance instance : this.instances) {
+			instance.kill();
+			instance.awaitEnd();
+		}
+		this.instances.clear();
 	}
 
 	/** Ends the leader (killed or terminated), measures the handover, and starts a replacement. */
@@ -196,10 +374,18 @@ public final class FailoverBenchmark {
 		properties.put("bench.token", token);
 		properties.put("bench.kind", "bench");
 		properties.put("bench.concurrency", "8");
-		properties.put("kube.controller.leader-election.enabled", "true");
-		properties.put("kube.controller.leader-election.lease-name", LEASE);
-		properties.put("kube.controller.leader-election.lease-namespace", NAMESPACE);
-		properties.put("kube.controller.leader-election.identity", identity);
+		if (this.sharded) {
+			properties.put("kube.controller.sharding.enabled", "true");
+			properties.put("kube.controller.sharding.lease-name", "bench");
+			properties.put("kube.controller.sharding.lease-namespace", NAMESPACE);
+			properties.put("kube.controller.sharding.identity", identity);
+		}
+		else {
+			properties.put("kube.controller.leader-election.enabled", "true");
+			properties.put("kube.controller.leader-election.lease-name", LEASE);
+			properties.put("kube.controller.leader-election.lease-namespace", NAMESPACE);
+			properties.put("kube.controller.leader-election.identity", identity);
+		}
 		this.instances.add(Instance.start(identity, identity, this.benchmarksDirectory,
 				List.of("-Xms256m", "-Xmx512m", "-XX:+UseG1GC"), properties,
 				this.output.resolve("failover-logs")));
@@ -253,8 +439,7 @@ public final class FailoverBenchmark {
 
 	private static String report(List<Handover> handovers, int objects) {
 		StringBuilder out = new StringBuilder();
-		out.append("# Failover benchmark\n\n");
-		out.append(String.format(Locale.ROOT, "Three replicas of contender (a) with leader election at its defaults"
+		out.append(String.format(Locale.ROOT, "%n## Leader election%n%nThree replicas of contender (a) with leader election at its defaults"
 				+ " (lease 15 s, renew deadline 10 s, retry 2 s), %,d Benches, one changed every 5 ms. Seconds from"
 				+ " ending the leader.%n%n", objects));
 		out.append("| how the leader ended | leader | successor | Lease taken (s) | first reconcile (s) |\n");
