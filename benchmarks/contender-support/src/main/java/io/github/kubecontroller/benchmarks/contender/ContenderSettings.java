@@ -41,6 +41,18 @@ public record ContenderSettings(String masterUrl, String token, Kind kind, int c
 	/** Its plural. */
 	public static final String PLURAL = "benches";
 
+	/** The CustomResourceDefinition of {@link #KIND}, with a status subresource, as the benchmarks create it. */
+	public static final String CRD = """
+			{"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
+			 "metadata":{"name":"benches.bench.kubecontroller.io"},
+			 "spec":{"group":"bench.kubecontroller.io","scope":"Namespaced",
+			  "names":{"kind":"Bench","plural":"benches","singular":"bench","listKind":"BenchList"},
+			  "versions":[{"name":"v1","served":true,"storage":true,"subresources":{"status":{}},
+			   "schema":{"openAPIV3Schema":{"type":"object","properties":{
+			    "spec":{"type":"object","properties":{"replicas":{"type":"integer"},"message":{"type":"string"}}},
+			    "status":{"type":"object","properties":{"observedGeneration":{"type":"integer"}}}}}}}]}}
+			""";
+
 	/** The settings of this process. */
 	public static ContenderSettings fromSystemProperties() {
 		return new ContenderSettings(required("bench.masterUrl"), required("bench.token"),

@@ -50,17 +50,6 @@ public final class FailoverBenchmark {
 
 	private static final Duration DEADLINE = Duration.ofSeconds(90);
 
-	private static final String CRD = """
-			{"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
-			 "metadata":{"name":"benches.bench.kubecontroller.io"},
-			 "spec":{"group":"bench.kubecontroller.io","scope":"Namespaced",
-			  "names":{"kind":"Bench","plural":"benches","singular":"bench","listKind":"BenchList"},
-			  "versions":[{"name":"v1","served":true,"storage":true,"subresources":{"status":{}},
-			   "schema":{"openAPIV3Schema":{"type":"object","properties":{
-			    "spec":{"type":"object","properties":{"replicas":{"type":"integer"},"message":{"type":"string"}}},
-			    "status":{"type":"object","properties":{"observedGeneration":{"type":"integer"}}}}}}}]}}
-			""";
-
 	/** One measured handover. */
 	record Handover(String how, String from, String to, double leaseTakenSeconds, double firstReconcileSeconds) {
 	}
@@ -106,7 +95,8 @@ public final class FailoverBenchmark {
 	}
 
 	private void run(List<String> modes, int rounds, int objects) throws Exception {
-		expect(send("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", "application/json", CRD), 201);
+		expect(send("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", "application/json",
+				ContenderSettings.CRD), 201);
 		expect(send("POST", "/api/v1/namespaces", "application/json",
 				"{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + NAMESPACE + "\"}}"), 201);
 		for (int i = 0; i < objects; i++) {

@@ -39,17 +39,6 @@ final class BenchCluster implements AutoCloseable {
 	/** Writes in flight at once when the benchmark writes "at full speed". */
 	static final int WRITE_CONCURRENCY = 16;
 
-	private static final String CRD = """
-			{"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
-			 "metadata":{"name":"benches.bench.kubecontroller.io"},
-			 "spec":{"group":"bench.kubecontroller.io","scope":"Namespaced",
-			  "names":{"kind":"Bench","plural":"benches","singular":"bench","listKind":"BenchList"},
-			  "versions":[{"name":"v1","served":true,"storage":true,"subresources":{"status":{}},
-			   "schema":{"openAPIV3Schema":{"type":"object","properties":{
-			    "spec":{"type":"object","properties":{"replicas":{"type":"integer"},"message":{"type":"string"}}},
-			    "status":{"type":"object","properties":{"observedGeneration":{"type":"integer"}}}}}}}]}}
-			""";
-
 	final KubeApiEmulator emulator;
 
 	private final HttpClient http = HttpClient.newBuilder()
@@ -76,7 +65,7 @@ final class BenchCluster implements AutoCloseable {
 			.enable();
 		BenchCluster cluster = new BenchCluster(emulator);
 		cluster.expect(cluster.send("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
-				"application/json", CRD), 201);
+				"application/json", ContenderSettings.CRD), 201);
 		cluster.expect(cluster.send("POST", "/api/v1/namespaces", "application/json",
 				"{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + NAMESPACE + "\"}}"), 201);
 		return cluster;
