@@ -190,9 +190,9 @@ public final class Controller<T extends KubernetesObject> {
 
 	/**
 	 * Queues {@code key} for its periodic resync, unless it waits already. Skipped: a key another instance
-	 * reconciles (the workers would drop it), and a failing key, whose retry is scheduled already (as before, a
-	 * failing object is not resynced besides its retries; once it succeeds or its reconciler gives up, it is).
-	 * While standing by nothing is swept: the queue of an instance that does not lead holds no entry per object.
+	 * reconciles (the workers would drop it), and a failing key, whose retry is scheduled already: a failing object
+	 * is left to its retries, and is resynced again once it succeeds or its reconciler gives up. While standing by
+	 * nothing is swept: the queue of an instance that does not lead holds no entry per object.
 	 */
 	private void resyncIfIdle(ObjectKey key) {
 		if (gate.test(key) && queue.numRequeues(key) == 0) {
