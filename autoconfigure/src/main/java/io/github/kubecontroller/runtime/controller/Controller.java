@@ -49,6 +49,7 @@ public final class Controller<T extends KubernetesObject> {
 
 	private volatile @Nullable Watches<T> watches;
 	private volatile @Nullable ReconcileLoop<T> loop;
+	private @Nullable ResyncSweep resync; // guarded by lifecycle
 	private volatile State state = State.NEW;
 	// Whether workers go on taking keys; false stops them at their next key (an idle one within 100 ms).
 	private volatile boolean taking;
@@ -170,8 +171,32 @@ public final class Controller<T extends KubernetesObject> {
 				worker.start();
 			}
 			state = State.RUNNING;
+			startResync(current);
 			log.info("Controller '{}' started: {} workers reconciling {}{}", spec.name(), spec.concurrency(),
 					current.primaryType(), retried == 0 ? "" : "; " + retried + " objects that had failed retried now");
+		}
+	}
+
+	// Once, at the first start of the workers; it sweeps only while they run (see resyncIfIdle).
+	private void startResync(Watches<T> current) {
+		if (resync != null || spec.resyncPeriod().isZero()) {
+			return;
+		}
+		resync = new ResyncSweep(spec.name(), spec.resyncPeriod(),
+				dependencies.threads().factory("kube-controller-" + spec.name() + "-resync"),
+				() -> cachedKeys(current), this::resyncIfIdle, () -> state == State.RUNNING);
+		resync.start();
+	}
+
+	/**
+	 * Queues {@code key} for its periodic resync, unless it waits already. Skipped: a key another instance
+	 * reconciles (the workers would drop it), and a failing key, whose retry is scheduled already: a failing object
+	 * is left to its retries, and is resynced again once it succeeds or its reconciler gives up. While standing by
+	 * nothing is swept: the queue of an instance that does not lead holds no entry per object.
+	 */
+	private void resyncIfIdle(ObjectKey key) {
+		if (gate.test(key) && queue.numRequeues(key) == 0) {
+			enqueueIfAbsent(key, ReconcileReason.PERIODIC_RESYNC);
 		}
 	}
 
@@ -237,17 +262,25 @@ public final class Controller<T extends KubernetesObject> {
 		return queued;
 	}
 
+	// From the cache's keys, not its objects: a compact cache would decode every object to tell its key.
 	private List<ObjectKey> cachedKeys(Watches<T> current) {
 		List<ObjectKey> keys = new ArrayList<>();
 		List<Informer<T>> primary = current.informersOf(spec.primary());
 		if (primary != null) {
 			for (Informer<T> informer : primary) {
-				for (T object : informer.getIndexer().list()) {
-					keys.add(Watches.keyOf(object));
+				for (String key : informer.getIndexer().listKeys()) {
+					keys.add(keyOf(key));
 				}
 			}
 		}
 		return keys;
+	}
+
+	// A cache key is "namespace/name", or "name" for a cluster-scoped object; neither part may hold a slash.
+	private static ObjectKey keyOf(String cacheKey) {
+		int slash = cacheKey.indexOf('/');
+		return slash < 0 ? ObjectKey.clusterScoped(cacheKey)
+				: ObjectKey.of(cacheKey.substring(0, slash), cacheKey.substring(slash + 1));
 	}
 
 	private void enqueueIfAbsent(ObjectKey key, ReconcileReason reason) {
@@ -313,6 +346,7 @@ public final class Controller<T extends KubernetesObject> {
 			}
 			state = State.STOPPING;
 		}
+		stopResync();
 		Watches<T> current = watches;
 		if (current != null) {
 			current.detach();
@@ -349,6 +383,21 @@ public final class Controller<T extends KubernetesObject> {
 			reconcileLoop.close();
 		}
 		state = State.STOPPED;
+	}
+
+	private void stopResync() {
+		ResyncSweep sweep;
+		synchronized (lifecycle) {
+			sweep = resync;
+		}
+		if (sweep == null) {
+			return;
+		}
+		try {
+			sweep.stop();
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	/** The controller's settings. */

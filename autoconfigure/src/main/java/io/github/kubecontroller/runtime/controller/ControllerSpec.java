@@ -34,7 +34,10 @@ import org.jspecify.annotations.Nullable;
  * @param concurrency how many objects are reconciled at once
  * @param finalizer the finalizer that guards cleanup, or null for none
  * @param eventFilter which changes of primary objects trigger a reconcile (deletions always do)
- * @param resyncPeriod the periodic safety requeue of every object (jittered by up to 10%), zero to disable
+ * @param resyncPeriod the periodic safety requeue of every cached object, zero to disable: each object comes up
+ *        about once per period, the objects spread evenly over it (one sweep of the cache every period/64, at least
+ *        100 ms apart, each queueing the objects whose key hashes to its slice); failing objects are left to their
+ *        retries, and an instance that stands by sweeps nothing
  * @param backoffBase the first retry delay of a failing object
  * @param backoffCap the longest retry delay of a failing object
  * @param reconcileTimeout how long one reconcile may run before it is interrupted and retried, zero for no limit
@@ -270,6 +273,7 @@ public record ControllerSpec<T extends KubernetesObject>(String name, TypeRef<T>
 			return this;
 		}
 
+		/** See {@link ControllerSpec#resyncPeriod()}; 10 hours by default, zero to disable. */
 		public Builder<T> resyncPeriod(Duration resyncPeriod) {
 			this.resyncPeriod = resyncPeriod;
 			return this;

@@ -20,7 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -161,10 +160,9 @@ final class ReconcileLoop<T extends KubernetesObject> {
 		try {
 			Result result = runGuarded(attempt, objectRef, cached, reason, failedAttempts);
 			queue.forget(key);
+			// No resync to schedule: the controller's resync sweep comes by every cached object (see ResyncSweep).
 			if (result.requeue()) {
 				schedule(key, result.requeueAfter(), ReconcileReason.SCHEDULED_REQUEUE);
-			} else {
-				scheduleResync(key);
 			}
 			Duration took = Duration.ofNanos(System.nanoTime() - started);
 			observer.reconcileFinished(spec, key, reason,
@@ -299,10 +297,10 @@ final class ReconcileLoop<T extends KubernetesObject> {
 			retryAfter = action.minimumDelay();
 		}
 		if (!action.retryRequested()) {
+			// Forgotten, it is no longer failing: the resync sweep queues it again at its next turn.
 			queue.forget(key);
-			scheduleResync(key);
 			String message = "Reconcile of {} failed (attempt {}): {}; the reconciler gave up, next reconcile when it"
-					+ " changes";
+					+ " changes" + (spec.resyncPeriod().isZero() ? "" : " or at the next resync");
 			if (isApiAnswer(failure)) {
 				log.error(message, objectRef, attempts, describe(failure));
 			} else {
@@ -327,12 +325,6 @@ final class ReconcileLoop<T extends KubernetesObject> {
 	private void schedule(ObjectKey key, Duration delay, ReconcileReason reason) {
 		pendingReasons.putIfAbsent(key, reason);
 		queue.addAfter(key, delay);
-	}
-
-	private void scheduleResync(ObjectKey key) {
-		if (!spec.resyncPeriod().isZero()) {
-			schedule(key, jittered(spec.resyncPeriod()), ReconcileReason.PERIODIC_RESYNC);
-		}
 	}
 
 	void close() {
@@ -459,11 +451,6 @@ final class ReconcileLoop<T extends KubernetesObject> {
 	// client-java's ApiException message spans lines with every header and the whole body: one line instead.
 	private static String describe(Throwable failure) {
 		return ApiFailure.summary(failure);
-	}
-
-	private static Duration jittered(Duration period) {
-		long millis = period.toMillis();
-		return Duration.ofMillis(millis + (long) (ThreadLocalRandom.current().nextDouble(0.1) * millis));
 	}
 
 	private static Exception rethrowable(Throwable cause) {

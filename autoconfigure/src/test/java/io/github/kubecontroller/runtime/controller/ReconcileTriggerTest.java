@@ -48,10 +48,12 @@ class ReconcileTriggerTest {
 
 		cluster.createWidget(NS, "steady", "content");
 
-		await().atMost(DEADLINE).until(() -> passes.stream().filter(pass -> pass.name().equals("steady")).count() >= 3);
-		assertThat(passes).startsWith(new Pass("steady", ReconcileReason.OBJECT_CHANGED));
-		assertThat(passes).element(1).isEqualTo(new Pass("steady", ReconcileReason.PERIODIC_RESYNC));
-		assertThat(passes).element(2).isEqualTo(new Pass("steady", ReconcileReason.PERIODIC_RESYNC));
+		Pass resync = new Pass("steady", ReconcileReason.PERIODIC_RESYNC);
+		await().atMost(DEADLINE).until(() -> passes.stream().filter(resync::equals).count() >= 2);
+		// The creation's pass comes first, unless the sweep found the new object in the cache a moment before its
+		// event queued it: then the event's pass follows.
+		assertThat(passes).contains(new Pass("steady", ReconcileReason.OBJECT_CHANGED));
+		assertThat(passes).allMatch(pass -> pass.name().equals("steady"));
 		assertThat(cluster.widget(NS, "steady").getMetadata().getGeneration()).isEqualTo(1);
 	}
 
