@@ -84,7 +84,9 @@ class ResyncSweepTest {
 		// Sampled while the sweeps go on: nothing waits in the delay set for a resync, and the queue holds only
 		// the few objects of a slice at a time.
 		Queue<WorkQueue.Stats> samples = new ConcurrentLinkedQueue<>();
-		await().atMost(DEADLINE).pollInterval(Duration.ofMillis(20)).until(() -> {
+		// Two sweeps of 50 objects take 2 s on an idle machine; a loaded one stretches every sweep, hence the
+		// generous bound.
+		await().atMost(DEADLINE.multipliedBy(3)).pollInterval(Duration.ofMillis(20)).until(() -> {
 			samples.add(controller.queueStats());
 			return names.stream().allMatch(name -> resyncsOf(name) >= 2);
 		});
