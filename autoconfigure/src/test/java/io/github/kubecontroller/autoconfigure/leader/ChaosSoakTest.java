@@ -69,6 +69,10 @@ class ChaosSoakTest {
 	private static final Duration WATCH_CLOSE_PERIOD = Duration.ofSeconds(3);
 	private static final Duration MIN_OUTAGE = Duration.ofSeconds(3);
 	private static final Duration DEADLINE = Duration.ofSeconds(30);
+	// A watch's retry delay grows while failures come less than two minutes apart, as client-go's does, up to 30 s
+	// plus a quarter of jitter: in a longer soak, whose rounds of faults come faster than that, a watch may wait so
+	// long before it opens again and meets 410 Gone.
+	private static final Duration RELIST_DEADLINE = Duration.ofSeconds(50);
 	/** The token file is read again a minute after it was last read (client-java's refresh period), plus slack. */
 	private static final Duration TOKEN_REFRESH_DEADLINE = Duration.ofSeconds(90);
 	private static final Duration CONVERGENCE_DEADLINE = Duration.ofSeconds(60);
@@ -89,6 +93,8 @@ class ChaosSoakTest {
 	 * were closed.
 	 */
 	private static final int THREAD_TOLERANCE = 2;
+	/** Rounds of chaos in the sharded run: one in the build, more for a longer soak ({@code -Dchaos.rounds}). */
+	private static final int ROUNDS = Integer.getInteger("chaos.rounds", 1);
 
 	private static final String ADMIN_TOKEN = "admin-token";
 	private static final String ROTATED_USER = "operator-d-rotated";
@@ -321,40 +327,48 @@ class ChaosSoakTest {
 				.probability(0.2).build();
 		emulator.faults().add(throttling);
 
-		// Outage: until every instance has lost every shard and a few seconds have passed.
-		log.info("Chaos: API server outage at {} s", seconds(testStart));
+		// The chaos below is one round; the build runs one, a longer soak more (-Dchaos.rounds, see the benchmarks'
+		// README). Each round: an outage, a compaction, an instance killed and a new one started, a compaction.
 		Map<String, Long> errorsBefore = new LinkedHashMap<>();
-		live.forEach(instance -> errorsBefore.put(instance.identity(), instance.figures().connectionErrors()));
-		long outageStart = System.nanoTime();
-		emulator.outage(Outage.REFUSE_CONNECTIONS);
-		await("every instance fails to connect and loses its shards").atMost(DEADLINE)
-				.until(() -> System.nanoTime() - outageStart >= MIN_OUTAGE.toNanos() && live.stream()
-						.allMatch(instance -> instance.heldShards().isEmpty()
-								&& instance.figures().connectionErrors() > errorsBefore.get(instance.identity())));
-		emulator.restart();
-		Duration outage = Duration.ofNanos(System.nanoTime() - outageStart);
-		awaitShardsSplit();
+		List<OperatorInstance> killedInstances = new ArrayList<>();
+		Duration outage = Duration.ZERO;
+		for (int round = 1; round <= ROUNDS; round++) {
+			// Outage: until every instance has lost every shard and a few seconds have passed.
+			log.info("Chaos: round {}: API server outage at {} s", round, seconds(testStart));
+			errorsBefore.clear();
+			live.forEach(instance -> errorsBefore.put(instance.identity(), instance.figures().connectionErrors()));
+			long outageStart = System.nanoTime();
+			emulator.outage(Outage.REFUSE_CONNECTIONS);
+			await("every instance fails to connect and loses its shards").atMost(DEADLINE)
+					.until(() -> System.nanoTime() - outageStart >= MIN_OUTAGE.toNanos() && live.stream()
+							.allMatch(instance -> instance.heldShards().isEmpty()
+									&& instance.figures().connectionErrors() > errorsBefore.get(instance.identity())));
+			emulator.restart();
+			outage = Duration.ofNanos(System.nanoTime() - outageStart);
+			awaitShardsSplit();
 
-		log.info("Chaos: history compacted at {} s", seconds(testStart));
-		compactHistoryWhileWatchesAreDown();
+			log.info("Chaos: history compacted at {} s", seconds(testStart));
+			compactHistoryWhileWatchesAreDown();
 
-		// One instance, once throttled, is killed mid-run; a new one starts and gets its share.
-		OperatorInstance killed = live.get(0);
-		await("an instance is throttled").atMost(DEADLINE).until(() -> killed.figures().throttled() > 0);
-		log.info("Chaos: instance {} holding shards {} killed at {} s", killed.identity(), killed.heldShards(),
-				seconds(testStart));
-		figures.put(killed.identity(), killed.figures());
-		live.remove(killed);
-		killed.kill();
-		awaitShardsSplit();
-		live.add(OperatorInstance.start("d", recorder, properties(bearerToken("d"))));
-		OperatorInstance newcomer = live.get(live.size() - 1);
-		awaitShardsSplit();
-		log.info("Chaos: instance d holds shards {} at {} s", newcomer.heldShards(), seconds(testStart));
+			// One instance, once throttled, is killed mid-run; a new one starts and gets its share.
+			OperatorInstance killed = live.get(0);
+			await("an instance is throttled").atMost(DEADLINE).until(() -> killed.figures().throttled() > 0);
+			log.info("Chaos: instance {} holding shards {} killed at {} s", killed.identity(), killed.heldShards(),
+					seconds(testStart));
+			figures.put(killed.identity(), killed.figures());
+			killedInstances.add(killed);
+			live.remove(killed);
+			killed.kill();
+			awaitShardsSplit();
+			String identity = (round == 1) ? "d" : "d" + round;
+			live.add(OperatorInstance.start(identity, recorder, properties(bearerToken(identity))));
+			OperatorInstance newcomer = live.get(live.size() - 1);
+			awaitShardsSplit();
+			log.info("Chaos: instance {} holds shards {} at {} s", identity, newcomer.heldShards(), seconds(testStart));
 
-		log.info("Chaos: history compacted at {} s", seconds(testStart));
-		compactHistoryWhileWatchesAreDown();
-
+			log.info("Chaos: history compacted at {} s", seconds(testStart));
+			compactHistoryWhileWatchesAreDown();
+		}
 		load.close();
 		chaos.shutdown();
 		assertThat(chaos.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
@@ -382,7 +396,8 @@ class ChaosSoakTest {
 				.as(identity + " <error> requests during the outage").isGreaterThan(before));
 		errorsBefore.keySet().forEach(identity -> assertThat(figures.get(identity).shardsLost())
 				.as(identity + " shards lost in the outage").isPositive());
-		assertThat(figures.get(killed.identity()).throttled()).as("429s of the killed instance").isPositive();
+		killedInstances.forEach(instance -> assertThat(figures.get(instance.identity()).throttled())
+				.as("429s of the killed instance " + instance.identity()).isPositive());
 
 		JvmFootprint running = JvmFootprint.measure();
 		live.forEach(OperatorInstance::close);
@@ -394,13 +409,13 @@ class ChaosSoakTest {
 		log.info("""
 				Sharded chaos soak summary:
 				  {} Widgets, {} spec changes ({} throttled, {} refused) in {} s of chaos; {} reconciles, none overlapping
-				  faults: {} watch closes, 2 history compactions, {} writes answered 429, an outage of {} ms,
-				    instance {} killed, d started
+				  faults: {} watch closes, {} history compactions, {} writes answered 429, {} outage(s), the last of {} ms,
+				    instances {} killed, as many started
 				  convergence after the chaos: {} ms; set-up {} s; whole test {} s
 				  footprint: baseline {} threads, {}; running {} threads, {}; closed {} threads, {}
 				  {}""", WIDGETS, load.changes(), load.throttled(), load.failed(), (chaosEnd - chaosStart) / 1_000_000_000,
-				recorder.size(), watchCloses.get(), throttling.triggered(), outage.toMillis(), killed.identity(),
-				convergence.toMillis(), setUp / 1_000_000_000, seconds(testStart), baseline.threads(),
+				recorder.size(), watchCloses.get(), 2 * ROUNDS, throttling.triggered(), ROUNDS, outage.toMillis(),
+				killedInstances.stream().map(OperatorInstance::identity).toList(), convergence.toMillis(), setUp / 1_000_000_000, seconds(testStart), baseline.threads(),
 				JvmFootprint.megabytes(baseline.heapBytes()), running.threads(),
 				JvmFootprint.megabytes(running.heapBytes()), after.threads(), JvmFootprint.megabytes(after.heapBytes()),
 				String.join("\n  ", figures.values().stream().map(InstanceFigures::toString).toList()));
@@ -573,7 +588,7 @@ class ChaosSoakTest {
 		} finally {
 			emulator.faults().remove(noWatches);
 		}
-		await("every instance relists after 410 Gone").atMost(DEADLINE).untilAsserted(() -> assertThat(live.stream()
+		await("every instance relists after 410 Gone").atMost(RELIST_DEADLINE).untilAsserted(() -> assertThat(live.stream()
 				.filter(instance -> instance.figures().expiredRelists() <= before.get(instance.identity()))
 				.map(OperatorInstance::identity).toList()).as("instances yet to relist").isEmpty());
 	}
