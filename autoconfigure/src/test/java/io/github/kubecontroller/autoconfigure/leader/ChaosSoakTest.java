@@ -165,17 +165,8 @@ class ChaosSoakTest {
 		awaitOneLeader();
 
 		long chaosStart = System.nanoTime();
-		load = new WidgetLoad(admin, NAMESPACE, names, CHANGES_PER_SECOND);
-		load.start();
 		AtomicInteger watchCloses = new AtomicInteger();
-		chaos = Executors.newSingleThreadScheduledExecutor(task -> new Thread(task, "chaos"));
-		chaos.scheduleAtFixedRate(() -> {
-			emulator.closeAllWatches();
-			watchCloses.incrementAndGet();
-		}, WATCH_CLOSE_PERIOD.toMillis(), WATCH_CLOSE_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
-		Fault throttling = Fault.matching(RequestMatch.any().writes()).tooManyRequests(Duration.ofSeconds(1))
-				.probability(0.2).build();
-		emulator.faults().add(throttling);
+		Fault throttling = startLoadAndLastingFaults(admin, names, watchCloses);
 
 		// Outage: connections refused until every instance has lost the Lease and a few seconds have passed. It
 		// comes first because the leader's reconciles that fail meanwhile are retried through the work queue's
@@ -315,17 +306,8 @@ class ChaosSoakTest {
 		awaitShardsSplit();
 
 		long chaosStart = System.nanoTime();
-		load = new WidgetLoad(admin, NAMESPACE, names, CHANGES_PER_SECOND);
-		load.start();
 		AtomicInteger watchCloses = new AtomicInteger();
-		chaos = Executors.newSingleThreadScheduledExecutor(task -> new Thread(task, "chaos"));
-		chaos.scheduleAtFixedRate(() -> {
-			emulator.closeAllWatches();
-			watchCloses.incrementAndGet();
-		}, WATCH_CLOSE_PERIOD.toMillis(), WATCH_CLOSE_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
-		Fault throttling = Fault.matching(RequestMatch.any().writes()).tooManyRequests(Duration.ofSeconds(1))
-				.probability(0.2).build();
-		emulator.faults().add(throttling);
+		Fault throttling = startLoadAndLastingFaults(admin, names, watchCloses);
 
 		// The chaos below is one round; the build runs one, a longer soak more (-Dchaos.rounds, see the benchmarks'
 		// README). Each round: an outage, a compaction, an instance killed and a new one started, a compaction.
@@ -419,6 +401,24 @@ class ChaosSoakTest {
 				JvmFootprint.megabytes(baseline.heapBytes()), running.threads(),
 				JvmFootprint.megabytes(running.heapBytes()), after.threads(), JvmFootprint.megabytes(after.heapBytes()),
 				String.join("\n  ", figures.values().stream().map(InstanceFigures::toString).toList()));
+	}
+
+	/**
+	 * Starts the load on the Widgets and the faults that last the whole run: every watch closed every few seconds
+	 * (counted in {@code watchCloses}) and 20 % of writes answered 429; returns the 429 fault.
+	 */
+	private Fault startLoadAndLastingFaults(ApiClient admin, List<String> names, AtomicInteger watchCloses) {
+		load = new WidgetLoad(admin, NAMESPACE, names, CHANGES_PER_SECOND);
+		load.start();
+		chaos = Executors.newSingleThreadScheduledExecutor(task -> new Thread(task, "chaos"));
+		chaos.scheduleAtFixedRate(() -> {
+			emulator.closeAllWatches();
+			watchCloses.incrementAndGet();
+		}, WATCH_CLOSE_PERIOD.toMillis(), WATCH_CLOSE_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+		Fault throttling = Fault.matching(RequestMatch.any().writes()).tooManyRequests(Duration.ofSeconds(1))
+				.probability(0.2).build();
+		emulator.faults().add(throttling);
+		return throttling;
 	}
 
 	/**
