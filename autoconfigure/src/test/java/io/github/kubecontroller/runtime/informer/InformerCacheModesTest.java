@@ -148,8 +148,12 @@ class InformerCacheModesTest {
 		// The watch is down while one object changes and the history is compacted: the informer must relist.
 		Fault watchDown = emulator.faults().add(Fault.matching(RequestMatch.any().verbs("watch").namespace(namespace))
 			.status(503).build());
-		emulator.closeAllWatches();
-		await().atMost(DEADLINE).until(() -> informer.health().consecutiveFailures() > 0);
+		// Closed on every poll: a watch request that passed the fault check before the fault was added may register
+		// only after a single close, and would then stay open.
+		await().atMost(DEADLINE).until(() -> {
+			emulator.closeAllWatches();
+			return informer.health().consecutiveFailures() > 0;
+		});
 		core.replaceNamespacedConfigMap("changed", namespace, configMap(namespace, "changed").putDataItem("v", "2"))
 			.execute();
 		emulator.compactHistory();
