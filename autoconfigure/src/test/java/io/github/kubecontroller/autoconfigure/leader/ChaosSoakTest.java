@@ -93,7 +93,7 @@ class ChaosSoakTest {
 	 * were closed.
 	 */
 	private static final int THREAD_TOLERANCE = 2;
-	/** Rounds of chaos in the sharded run: one in the build, more for a longer soak ({@code -Dchaos.rounds}). */
+	/** Rounds of chaos in each run: one in the build, more for a longer soak ({@code -Dchaos.rounds}). */
 	private static final int ROUNDS = Integer.getInteger("chaos.rounds", 1);
 
 	private static final String ADMIN_TOKEN = "admin-token";
@@ -223,6 +223,31 @@ class ChaosSoakTest {
 		await("the instance watches with the rotated token").atMost(DEADLINE)
 				.until(() -> rotatedWatches() > rotatedWatches);
 
+		// A longer soak (-Dchaos.rounds) repeats the outage, a compaction, a killed leader replaced, a compaction.
+		for (int round = 2; round <= ROUNDS; round++) {
+			log.info("Chaos: round {}: API server outage at {} s", round, seconds(testStart));
+			Map<String, Long> errors = new LinkedHashMap<>();
+			live.forEach(instance -> errors.put(instance.identity(), instance.figures().connectionErrors()));
+			long start = System.nanoTime();
+			emulator.outage(Outage.REFUSE_CONNECTIONS);
+			await("every instance fails to connect and stops leading").atMost(DEADLINE)
+					.until(() -> System.nanoTime() - start >= MIN_OUTAGE.toNanos() && live.stream()
+							.allMatch(instance -> !instance.leads()
+									&& instance.figures().connectionErrors() > errors.get(instance.identity())));
+			emulator.restart();
+			awaitOneLeader();
+			compactHistoryWhileWatchesAreDown();
+			OperatorInstance leader = awaitOneLeader();
+			log.info("Chaos: leader {} killed at {} s", leader.identity(), seconds(testStart));
+			figures.put(leader.identity(), leader.figures());
+			live.remove(leader);
+			leader.kill();
+			String identity = "e" + round;
+			live.add(OperatorInstance.start(identity, recorder, properties(bearerToken(identity))));
+			awaitOneLeader();
+			compactHistoryWhileWatchesAreDown(); // the newcomer relists too
+		}
+
 		// The load stops and the faults end; every Widget's status catches up.
 		load.close();
 		chaos.shutdown();
@@ -271,15 +296,15 @@ class ChaosSoakTest {
 		log.info("""
 				Chaos soak summary:
 				  {} Widgets, {} spec changes ({} throttled, {} refused) in {} s of chaos; {} reconciles, none overlapping
-				  faults: {} watch closes, 2 history compactions, {} writes answered 429, an outage of {} ms,
-				    leader {} killed and replaced by d, token of d rotated
+				  faults: {} watch closes, {} history compactions, {} writes answered 429, {} outage(s), the first of {} ms,
+				    leader {} killed and replaced by d (then {} more killed and replaced), token of d rotated
 				  leaderships: {} (then {} after the outage, {} after the kill, {} at the end)
 				  convergence after the chaos: {} ms; set-up {} s; whole test {} s
 				  footprint: baseline {} threads, {}; running {} threads, {}; closed {} threads ({} beyond the baseline:
 				    {}), {}
 				  {}""", WIDGETS, load.changes(), load.throttled(), load.failed(), (chaosEnd - chaosStart) / 1_000_000_000,
-				recorder.size(), watchCloses.get(), throttling.triggered(), outage.toMillis(), killed.identity(),
-				transitions, leaderAfterOutage.identity(), successor.identity(), finalLeader.identity(),
+				recorder.size(), watchCloses.get(), 2 * ROUNDS, throttling.triggered(), ROUNDS, outage.toMillis(),
+				killed.identity(), ROUNDS - 1, transitions, leaderAfterOutage.identity(), successor.identity(), finalLeader.identity(),
 				convergence.toMillis(), setUp / 1_000_000_000, seconds(testStart), baseline.threads(),
 				JvmFootprint.megabytes(baseline.heapBytes()), running.threads(),
 				JvmFootprint.megabytes(running.heapBytes()), after.threads(), after.threadsBeyond(baseline).size(),
