@@ -5,8 +5,9 @@ import okhttp3.OkHttpClient;
 import org.springframework.beans.factory.DisposableBean;
 
 /**
- * Closes the idle HTTP connections of the {@link ApiClient} this auto-configuration made when the application context
- * closes. OkHttp keeps idle connections for five minutes, and the clients derived from it for watches share its pool:
+ * Releases the HTTP resources of the {@link ApiClient} this auto-configuration made when the application context
+ * closes: calls still running are cancelled (the controllers and the leader election have stopped by then, as
+ * lifecycle beans stop before beans are destroyed), the dispatcher's threads end and idle connections close. OkHttp keeps idle connections for five minutes, and the clients derived from it for watches share its pool:
  * without this, a closed context (a test's, or an application restarted in the same JVM) would leave connections to
  * the API server open, and OkHttp's threads alive, for minutes after. An application's own client is not touched.
  */

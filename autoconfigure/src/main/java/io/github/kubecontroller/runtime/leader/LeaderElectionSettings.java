@@ -28,25 +28,7 @@ public record LeaderElectionSettings(String namespace, String name, String ident
 		requireText(namespace, "namespace");
 		requireText(name, "name");
 		requireText(identity, "identity");
-		Objects.requireNonNull(leaseDuration, "leaseDuration");
-		Objects.requireNonNull(renewDeadline, "renewDeadline");
-		Objects.requireNonNull(retryPeriod, "retryPeriod");
-		if (retryPeriod.isNegative() || retryPeriod.isZero()) {
-			throw new IllegalArgumentException("the retry period must be positive, was " + retryPeriod);
-		}
-		if (leaseDuration.toSeconds() < 1) {
-			throw new IllegalArgumentException("the lease duration must be at least 1s (a Lease counts whole seconds),"
-					+ " was " + leaseDuration);
-		}
-		// The leader must give up before anyone else may take over, and must get a few tries at renewing first.
-		if (renewDeadline.compareTo(leaseDuration) >= 0) {
-			throw new IllegalArgumentException("the renew deadline (" + renewDeadline
-					+ ") must be shorter than the lease duration (" + leaseDuration + ")");
-		}
-		if (renewDeadline.compareTo(retryPeriod.multipliedBy(12).dividedBy(10)) <= 0) {
-			throw new IllegalArgumentException("the renew deadline (" + renewDeadline
-					+ ") must be longer than 1.2 × the retry period (" + retryPeriod + ")");
-		}
+		new LeaseDurations(leaseDuration, renewDeadline, retryPeriod); // checks them
 	}
 
 	/** The defaults for a Lease {@code namespace/name}, with this identity. */

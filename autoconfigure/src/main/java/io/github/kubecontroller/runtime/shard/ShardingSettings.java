@@ -1,5 +1,6 @@
 package io.github.kubecontroller.runtime.shard;
 
+import io.github.kubecontroller.runtime.leader.LeaseDurations;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -42,28 +43,10 @@ public record ShardingSettings(String namespace, String name, String identity, i
 					+ " them), was '" + name + "'");
 		}
 		requireText(identity, "identity");
-		Objects.requireNonNull(leaseDuration, "leaseDuration");
-		Objects.requireNonNull(renewDeadline, "renewDeadline");
-		Objects.requireNonNull(retryPeriod, "retryPeriod");
 		if (shards < 1) {
 			throw new IllegalArgumentException("the shard count must be at least 1, was " + shards);
 		}
-		if (retryPeriod.isNegative() || retryPeriod.isZero()) {
-			throw new IllegalArgumentException("the retry period must be positive, was " + retryPeriod);
-		}
-		if (leaseDuration.toSeconds() < 1) {
-			throw new IllegalArgumentException("the lease duration must be at least 1s (a Lease counts whole seconds),"
-					+ " was " + leaseDuration);
-		}
-		// A holder must give a shard up before anyone else may take it, and must get a few tries at renewing first.
-		if (renewDeadline.compareTo(leaseDuration) >= 0) {
-			throw new IllegalArgumentException("the renew deadline (" + renewDeadline
-					+ ") must be shorter than the lease duration (" + leaseDuration + ")");
-		}
-		if (renewDeadline.compareTo(retryPeriod.multipliedBy(12).dividedBy(10)) <= 0) {
-			throw new IllegalArgumentException("the renew deadline (" + renewDeadline
-					+ ") must be longer than 1.2 × the retry period (" + retryPeriod + ")");
-		}
+		new LeaseDurations(leaseDuration, renewDeadline, retryPeriod); // checks them
 	}
 
 	/** The defaults for Leases named after {@code name} in {@code namespace}, with this identity. */
